@@ -1,0 +1,1 @@
+"""Prefect orchestration and the ``sinorus`` command line. Thin wiring over plain functions."""

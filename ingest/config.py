@@ -1,0 +1,197 @@
+"""The TOML configuration file (``sources.toml``): parsing and validation.
+
+Every problem is reported as one :class:`ConfigError` with a one-line message, so the
+CLI can exit 2 without a traceback.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+SOURCE_KINDS = ("rss", "atom", "sitemap", "gdelt", "urls")
+
+
+class ConfigError(ValueError):
+    """The configuration file is missing or invalid; the message is one line for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class FetchSettings:
+    user_agent: str = "sinorus/0.1 (+https://github.com/sinorus/sinorus)"
+    max_bytes: int = 10_485_760
+    timeout_s: float = 30.0
+    per_host_delay_s: float = 1.0
+    per_host_concurrency: int = 1
+    max_crawl_delay_s: float = 30.0
+    max_retries: int = 2
+    max_pages_per_source: int = 500
+    allowed_private_networks: tuple[str, ...] = ()
+
+    def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return [ipaddress.ip_network(n, strict=False) for n in self.allowed_private_networks]
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    name: str
+    kind: str
+    url: str
+    language: str | None = None
+    urls: tuple[str, ...] = ()  # only for kind = "urls"
+
+
+@dataclass(frozen=True, slots=True)
+class Schedule:
+    cron: str = "0 2 * * *"
+    timezone: str = "UTC"
+
+
+@dataclass(frozen=True, slots=True)
+class Config:
+    warehouse_path: Path
+    fetch: FetchSettings = field(default_factory=FetchSettings)
+    sources: tuple[Source, ...] = ()
+    schedule: Schedule = field(default_factory=Schedule)
+    path: Path | None = None
+
+    @property
+    def data_dir(self) -> Path:
+        """Directory beside the warehouse for staged batches and other run files."""
+        return self.warehouse_path.parent
+
+    def with_db(self, db: Path | str | None) -> Config:
+        if db is None:
+            return self
+        return Config(Path(db), self.fetch, self.sources, self.schedule, self.path)
+
+
+def _expect(table: dict[str, Any], key: str, kinds: type | tuple[type, ...], where: str) -> Any:
+    value = table[key]
+    if isinstance(value, bool) and bool not in (kinds if isinstance(kinds, tuple) else (kinds,)):
+        raise ConfigError(f"{where}.{key} must be {_kind_name(kinds)}, not {value!r}")
+    if not isinstance(value, kinds):
+        raise ConfigError(f"{where}.{key} must be {_kind_name(kinds)}, not {value!r}")
+    return value
+
+
+def _kind_name(kinds: type | tuple[type, ...]) -> str:
+    names = [k.__name__ for k in (kinds if isinstance(kinds, tuple) else (kinds,))]
+    return " or ".join({"str": "a string", "int": "a number", "float": "a number",
+                        "list": "a list", "bool": "true or false"}.get(n, n) for n in names)
+
+
+def _parse_fetch(table: dict[str, Any]) -> FetchSettings:
+    defaults = FetchSettings()
+    known = {f: getattr(defaults, f) for f in FetchSettings.__slots__}
+    unknown = set(table) - set(known)
+    if unknown:
+        raise ConfigError(f"[fetch] has unknown key(s): {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for key, value in table.items():
+        default = known[key]
+        if isinstance(default, tuple):
+            _expect(table, key, list, "fetch")
+            if not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"fetch.{key} must be a list of strings")
+            values[key] = tuple(value)
+        elif isinstance(default, str):
+            values[key] = _expect(table, key, str, "fetch")
+        else:
+            number = _expect(table, key, (int, float), "fetch")
+            if number < 0:
+                raise ConfigError(f"fetch.{key} must not be negative")
+            values[key] = type(default)(number)
+    settings = FetchSettings(**values)
+    if settings.per_host_concurrency < 1:
+        raise ConfigError("fetch.per_host_concurrency must be at least 1")
+    try:
+        settings.allowed_networks()
+    except ValueError as exc:
+        raise ConfigError(f"fetch.allowed_private_networks: {exc}") from None
+    return settings
+
+
+def _parse_source(index: int, table: dict[str, Any]) -> Source:
+    where = f"sources[{index}]"
+    for key in ("name", "kind"):
+        if key not in table:
+            raise ConfigError(f"{where} needs a {key!r}")
+    name = _expect(table, "name", str, where)
+    kind = _expect(table, "kind", str, where)
+    if kind not in SOURCE_KINDS:
+        raise ConfigError(f"source {name!r}: kind must be one of {', '.join(SOURCE_KINDS)}")
+    urls: tuple[str, ...] = ()
+    if kind == "urls":
+        if "urls" not in table:
+            raise ConfigError(f"source {name!r}: kind 'urls' needs a list 'urls'")
+        urls = tuple(_expect(table, "urls", list, f"source {name!r}"))
+        url = table.get("url", urls[0] if urls else "")
+    elif kind == "gdelt":
+        url = table.get("url", "https://api.gdeltproject.org/api/v2/doc/doc")
+    else:
+        if "url" not in table:
+            raise ConfigError(f"source {name!r} needs a 'url'")
+        url = _expect(table, "url", str, f"source {name!r}")
+    if url and not url.startswith(("http://", "https://")):
+        raise ConfigError(f"source {name!r}: url must start with http:// or https://")
+    language = table.get("language")
+    if language is not None and not isinstance(language, str):
+        raise ConfigError(f"source {name!r}: language must be a string")
+    return Source(name=name, kind=kind, url=url, language=language, urls=urls)
+
+
+def parse_config(text: str, base_dir: Path | None = None, path: Path | None = None) -> Config:
+    """Parse the TOML text of a configuration file; relative paths resolve against base_dir."""
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"not valid TOML: {exc}") from None
+    base_dir = base_dir or Path.cwd()
+    warehouse = data.get("warehouse", {})
+    if not isinstance(warehouse, dict):
+        raise ConfigError("[warehouse] must be a table")
+    raw_path = warehouse.get("path", "data/warehouse.duckdb")
+    if not isinstance(raw_path, str) or not raw_path:
+        raise ConfigError("warehouse.path must be a non-empty string")
+    wh_path = Path(raw_path)
+    if not wh_path.is_absolute():
+        wh_path = base_dir / wh_path
+    fetch_table = data.get("fetch", {})
+    if not isinstance(fetch_table, dict):
+        raise ConfigError("[fetch] must be a table")
+    fetch = _parse_fetch(fetch_table)
+    raw_sources = data.get("sources", [])
+    if not isinstance(raw_sources, list) or not all(isinstance(s, dict) for s in raw_sources):
+        raise ConfigError("sources must be an array of tables ([[sources]])")
+    sources = tuple(_parse_source(i, s) for i, s in enumerate(raw_sources))
+    names = [s.name for s in sources]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise ConfigError(f"source names must be unique; repeated: {', '.join(duplicated)}")
+    sched_table = data.get("schedule", {})
+    if not isinstance(sched_table, dict):
+        raise ConfigError("[schedule] must be a table")
+    schedule = Schedule(
+        cron=str(sched_table.get("cron", Schedule.cron)),
+        timezone=str(sched_table.get("timezone", Schedule.timezone)),
+    )
+    return Config(wh_path, fetch, sources, schedule, path)
+
+
+def load_config(path: Path | str) -> Config:
+    """Read and parse a configuration file; a missing or unreadable file is a ConfigError."""
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"config file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read config file {path}: {exc}") from None
+    try:
+        return parse_config(text, base_dir=path.resolve().parent, path=path)
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
