@@ -1,0 +1,186 @@
+"""The ``sinorus`` command line. Exit codes: 0 success, 1 some sources failed, 2 bad usage."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+# Prefect reads its settings at import time; these defaults keep a command-line run quiet
+# and offline-friendly. A user's own environment wins.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="sinorus: news about Russia–China relations, in every language, in DuckDB.")
+out = Console()
+err = Console(stderr=True)
+
+ConfigOpt = Annotated[Path, typer.Option("--config", help="Configuration file (TOML).")]
+DbOpt = Annotated[Path | None, typer.Option("--db", help="Warehouse path (overrides the config).")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def _run_flow(config_path: Path, db: Path | None) -> int:
+    from flows.nightly import nightly_ingest
+    from flows.progress import LogReporter, RichReporter, set_reporter
+    from flows.summary import print_summary
+    from ingest.config import ConfigError, load_config
+    from warehouse.publish import WarehouseBusyError, WarehouseError
+
+    try:
+        load_config(config_path)  # fail fast, before Prefect starts
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    interactive = sys.stderr.isatty()
+    progress = RichReporter(err) if interactive else LogReporter()
+    if not interactive:
+        import logging
+
+        logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s",
+                            stream=sys.stderr)
+    set_reporter(progress)
+    try:
+        import asyncio
+
+        result = asyncio.run(nightly_ingest(str(config_path), str(db) if db else None))
+    except (WarehouseBusyError, WarehouseError, ConfigError) as exc:
+        raise _fail(str(exc)) from None
+    finally:
+        progress.close()
+    summary = result["summary"]
+    print_summary(out, summary)
+    return 1 if summary.failed_sources else 0
+
+
+@app.command()
+def run(config: ConfigOpt = Path("sources.toml"), db: DbOpt = None) -> None:
+    """One ingestion run now, as the nightly schedule would."""
+    raise typer.Exit(_run_flow(config, db))
+
+
+@app.command()
+def demo(db: DbOpt = None,
+         config: ConfigOpt = Path("sources.toml")) -> None:
+    """The same flow against the bundled sample news site on 127.0.0.1 (offline)."""
+    from flows.demo import demo_config_text, print_demo_queries
+    from flows.sample_site import SampleSite
+
+    db_path = (db or Path("data/demo.duckdb")).resolve()
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with SampleSite() as site:
+        demo_cfg = db_path.with_name(db_path.stem + ".sources.toml")
+        demo_cfg.write_text(demo_config_text(site.base_url, db_path), encoding="utf-8")
+        err.print(f"sample site on {site.base_url}; warehouse {db_path}")
+        code = _run_flow(demo_cfg, db_path)
+    print_demo_queries(out, db_path)
+    raise typer.Exit(code)
+
+
+@app.command()
+def extract(files: Annotated[list[Path] | None, typer.Argument(help="HTML files (.gz ok).")] = None,
+            manifest: Annotated[str | None, typer.Option(
+                "--manifest", help="'-': JSON lines {path, url} on stdin.")] = None,
+            url: Annotated[str | None, typer.Option(help="URL for a single file.")] = None,
+            ) -> None:
+    """Extraction only: one JSON object per input."""
+    import gzip
+
+    from ingest.encoding import decode_body
+    from transform.extract import extract as extract_page
+
+    items: list[tuple[Path, str]] = []
+    if manifest == "-":
+        for line in sys.stdin:
+            if line.strip():
+                try:
+                    rec = json.loads(line)
+                    items.append((Path(rec["path"]), rec.get("url") or ""))
+                except (ValueError, KeyError, TypeError):
+                    raise _fail(f"bad manifest line: {line.strip()[:80]}") from None
+    elif manifest is not None:
+        raise _fail("--manifest takes '-' (JSON lines on standard input)")
+    for f in files or []:
+        items.append((f, url or f.resolve().as_uri()))
+    if not items:
+        raise _fail("give HTML files or --manifest -")
+    for path, page_url in items:
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise _fail(f"cannot read {path}: {exc.strerror}") from None
+        if path.suffix == ".gz":
+            raw = gzip.decompress(raw)
+        art = extract_page(decode_body(raw)[0], page_url)
+        print(json.dumps({"path": str(path), "url": page_url, "title": art.title,
+                          "authors": art.authors, "published_at": art.published_at,
+                          "language": art.language, "text": art.text}, ensure_ascii=False))
+
+
+@app.command()
+def sql(query: str, config: ConfigOpt = Path("sources.toml"), db: DbOpt = None,
+        format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+        ) -> None:
+    """Read-only SQL on the warehouse."""
+    import duckdb
+
+    from warehouse.publish import connect
+
+    if format not in ("table", "csv", "json"):
+        raise _fail("--format must be table, csv or json")
+    db_path = _db_path(config, db)
+    if not db_path.exists():
+        raise _fail(f"no warehouse at {db_path} (run `sinorus run` or `sinorus demo` first)")
+    try:
+        conn = connect(db_path, read_only=True)
+        rel = conn.execute(query)
+        columns = [d[0] for d in rel.description or []]
+        rows = rel.fetchall()
+    except duckdb.Error as exc:
+        raise _fail(str(exc).splitlines()[0]) from None
+    _print_rows(columns, rows, format)
+
+
+def _db_path(config: Path, db: Path | None) -> Path:
+    from ingest.config import ConfigError, load_config
+
+    if db is not None:
+        return db
+    try:
+        return load_config(config).warehouse_path
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+
+
+def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], format: str) -> None:
+    if format == "json":
+        for row in rows:
+            print(json.dumps(dict(zip(columns, row, strict=True)), default=str,
+                             ensure_ascii=False))
+    elif format == "csv":
+        import csv
+
+        writer = csv.writer(sys.stdout)
+        writer.writerow(columns)
+        writer.writerows(rows)
+    else:
+        table = Table(*columns)
+        for row in rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        out.print(table)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,247 @@
+"""The ``nightly_ingest`` Prefect flow: thin wiring over ``ingest``, ``transform``, ``warehouse``.
+
+Tasks run per source (discover + fetch) and per batch of pages (extract + normalise), then
+one load task publishes every staged batch. Never a task per article.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from flows.progress import reporter
+from ingest.config import Config, Source, load_config
+from ingest.fetch import Fetcher, FetchResult, decoded_text
+from ingest.harvest import Harvest, harvest
+from transform.pipeline import Page, process_pages
+from transform.urls import canonical_url
+from warehouse.known import known_urls
+from warehouse.load import LoadCounts, load_batch
+from warehouse.publish import open_for_writing, writer_lock
+from warehouse.stage import discard_batch, pending_batches, stage_batch
+
+BATCH_SIZE = 200
+
+FETCH_SCHEMA = {
+    "fetch_id": pl.String, "run_id": pl.String, "source": pl.String, "kind": pl.String,
+    "url": pl.String, "final_url": pl.String, "status": pl.Int32, "outcome": pl.String,
+    "reason": pl.String, "bytes": pl.Int64, "elapsed_ms": pl.Int32,
+    "fetched_at": pl.Datetime("us", "UTC"),
+}
+
+
+@dataclass(slots=True)
+class SourceSummary:
+    """One row of the run summary."""
+
+    name: str
+    discovered: int = 0
+    skipped_known: int = 0
+    fetched: int = 0
+    failed: dict[str, int] = field(default_factory=dict)
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    relevant: int = 0
+    error: str = ""
+
+    @property
+    def ok(self) -> bool:
+        return not self.error
+
+
+@dataclass(slots=True)
+class RunSummary:
+    run_id: str
+    db_path: str
+    sources: list[SourceSummary]
+    published_batches: int = 0
+
+    @property
+    def failed_sources(self) -> list[SourceSummary]:
+        return [s for s in self.sources if not s.ok]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"run_id": self.run_id, "db_path": self.db_path,
+                "failed_sources": [s.name for s in self.failed_sources]}
+
+
+def new_run_id(now: datetime | None = None) -> str:
+    """Time-sortable and unique: staged batches are published in this order."""
+    now = now or datetime.now(UTC)
+    return f"{now:%Y%m%dT%H%M%S}Z-{secrets.token_hex(3)}"
+
+
+@task(task_run_name="harvest-{source.name}", cache_policy=NO_CACHE)
+async def harvest_source(source: Source, fetcher: Fetcher, known: set[str],
+                         max_pages: int) -> Harvest:
+    def is_known(url: str) -> bool:
+        return url in known or canonical_url(url) in known
+
+    result = await harvest(source, fetcher, is_known, max_pages)
+    reporter().advance("discover")
+    return result
+
+
+@task(task_run_name="extract-batch-{number}", cache_policy=NO_CACHE)
+def extract_batch(pages: list[Page], number: int) -> pl.DataFrame:
+    frame = process_pages(pages)
+    reporter().advance("extract", len(pages))
+    return frame
+
+
+@task(task_run_name="load-{run_id}", cache_policy=NO_CACHE)
+def publish_batches(db_path: Path, data_dir: Path, run_id: str) -> dict[str, LoadCounts]:
+    """Load every staged batch (older leftovers first) into a copy, then publish it."""
+    loaded: dict[str, LoadCounts] = {}
+    with writer_lock(db_path):
+        batches = pending_batches(data_dir)
+        reporter().start("load", len(batches))
+        with open_for_writing(db_path) as conn:
+            for batch in batches:
+                loaded[batch.name] = load_batch(conn, batch)
+                reporter().advance("load")
+        for batch in batches:
+            discard_batch(batch)
+    return loaded
+
+
+def _fetch_frame(log: list[FetchResult], run_id: str) -> pl.DataFrame:
+    rows = [{
+        "fetch_id": f"{run_id}:{i:06d}", "run_id": run_id, "source": r.source, "kind": r.kind,
+        "url": r.url, "final_url": r.final_url, "status": r.status, "outcome": r.outcome,
+        "reason": r.reason, "bytes": r.bytes, "elapsed_ms": r.elapsed_ms,
+        "fetched_at": r.fetched_at,
+    } for i, r in enumerate(log)]
+    return pl.DataFrame(rows, schema=FETCH_SCHEMA)
+
+
+def _pages(harvests: list[Harvest]) -> list[Page]:
+    pages = []
+    for h in harvests:
+        for cand, result in h.pages:
+            if result.ok:
+                pages.append(Page(
+                    url=cand.url, final_url=result.final_url or cand.url, source=h.source.name,
+                    fetched_at=result.fetched_at, html=decoded_text(result),
+                    feed_published_at=cand.published_at,
+                    source_language=cand.language or h.source.language))
+    return pages
+
+
+def _summaries(harvests: list[Harvest]) -> list[SourceSummary]:
+    out = []
+    for h in harvests:
+        failures = Counter(r.outcome for _, r in h.pages if not r.ok)
+        summary = SourceSummary(
+            name=h.source.name, discovered=len(h.candidates), skipped_known=h.skipped_known,
+            fetched=sum(1 for _, r in h.pages if r.ok), failed=dict(failures))
+        permanent = sum(1 for _, r in h.pages if r.status in (404, 410))
+        if h.discovery_failed:
+            summary.error = "; ".join(h.errors)
+        elif h.pages and not summary.fetched and not permanent:
+            # Pages that are gone (404/410) are the page's problem; a source all of whose
+            # pages time out or fail to connect is broken.
+            summary.error = f"every page failed ({', '.join(sorted(failures))})"
+        out.append(summary)
+    return out
+
+
+def _runs_frame(run_id: str, started: datetime, summaries: list[SourceSummary],
+                fetch_log: list[FetchResult]) -> pl.DataFrame:
+    import json
+
+    per_source = json.dumps({s.name: {"discovered": s.discovered, "fetched": s.fetched,
+                                      "failed": s.failed, "error": s.error}
+                             for s in summaries}, ensure_ascii=False)
+    return pl.DataFrame([{
+        "run_id": run_id, "started_at": started, "finished_at": datetime.now(UTC),
+        "status": "completed" if all(s.ok for s in summaries) else "partial",
+        "sources": len(summaries), "sources_failed": sum(not s.ok for s in summaries),
+        "discovered": sum(s.discovered for s in summaries),
+        "fetched": sum(s.fetched for s in summaries),
+        "fetch_failed": sum(1 for r in fetch_log if not r.ok and r.outcome != "not_modified"),
+        "articles_new": 0, "articles_updated": 0, "articles_unchanged": 0, "relevant": 0,
+        "per_source": per_source,
+    }], schema_overrides={"started_at": pl.Datetime("us", "UTC"),
+                          "finished_at": pl.Datetime("us", "UTC")})
+
+
+async def run_pipeline(config: Config) -> RunSummary:
+    """The whole run; called by the flow (and nothing else)."""
+    started = datetime.now(UTC)
+    run_id = new_run_id(started)
+    db_path, data_dir = config.warehouse_path, config.data_dir
+    data_dir.mkdir(parents=True, exist_ok=True)
+    known = await asyncio.to_thread(known_urls, db_path, data_dir)
+    progress = reporter()
+    progress.start("discover", len(config.sources))
+    progress.start("fetch")
+
+    def on_fetch(result: FetchResult) -> None:
+        if result.kind == "page":
+            progress.advance("fetch")
+
+    async with Fetcher(config.fetch, on_result=on_fetch) as fetcher:
+        harvests = list(await asyncio.gather(*(
+            harvest_source(s, fetcher, known, config.fetch.max_pages_per_source)
+            for s in config.sources)))
+        fetch_log = list(fetcher.log)
+    progress.finish("discover", f"{sum(len(h.candidates) for h in harvests)} candidates")
+    progress.finish("fetch", f"{sum(1 for r in fetch_log if r.ok and r.kind == 'page')} pages")
+
+    pages = _pages(harvests)
+    progress.start("extract", len(pages))
+    frames = [extract_batch(pages[i:i + BATCH_SIZE], i // BATCH_SIZE + 1)
+              for i in range(0, len(pages), BATCH_SIZE)]
+    articles = pl.concat(frames, how="diagonal_relaxed") if frames else None
+    progress.finish("extract", f"{0 if articles is None else articles.height} articles")
+
+    summaries = _summaries(harvests)
+    tables = {"fetches": _fetch_frame(fetch_log, run_id),
+              "runs": _runs_frame(run_id, started, summaries, fetch_log)}
+    if articles is not None and articles.height:
+        tables["articles"] = articles.with_columns(
+            pl.lit(run_id).alias("run_id"),
+            pl.lit(None, pl.Float64).alias("relevance"),
+            pl.lit(None, pl.Boolean).alias("is_relevant"),
+            pl.lit(None, pl.List(pl.String)).alias("topics"),
+        )
+    else:
+        tables["articles"] = _empty_articles()
+    stage_batch(data_dir, run_id, tables)
+    loaded = publish_batches(db_path, data_dir, run_id)
+    progress.finish("load", f"{len(loaded)} batch(es) published")
+    counts = loaded.get(run_id)
+    if counts is not None:
+        for s in summaries:
+            new, updated, unchanged, relevant = counts.per_source.get(s.name, (0, 0, 0, 0))
+            s.new, s.updated, s.unchanged, s.relevant = new, updated, unchanged, relevant
+    return RunSummary(run_id, str(db_path), summaries, published_batches=len(loaded))
+
+
+def _empty_articles() -> pl.DataFrame:
+    from transform.normalize import RECORD_SCHEMA, normalize
+
+    return normalize(pl.DataFrame(schema=RECORD_SCHEMA)).with_columns(
+        pl.lit(None, pl.String).alias("run_id"), pl.lit(None, pl.Float64).alias("relevance"),
+        pl.lit(None, pl.Boolean).alias("is_relevant"),
+        pl.lit(None, pl.List(pl.String)).alias("topics"))
+
+
+@flow(name="nightly-ingest", log_prints=False)
+async def nightly_ingest(config_path: str = "sources.toml", db_path: str | None = None
+                         ) -> dict[str, Any]:
+    """One ingestion run, as the nightly schedule runs it."""
+    config = load_config(config_path).with_db(db_path)
+    summary = await run_pipeline(config)
+    return {"summary": summary}

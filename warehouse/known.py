@@ -1,0 +1,38 @@
+"""What the warehouse (and batches not yet published) already holds, for discovery to skip."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from warehouse.publish import WarehouseError, connect
+from warehouse.stage import pending_batches
+
+
+def known_urls(db_path: Path, data_dir: Path) -> set[str]:
+    """Every URL and canonical URL of stored or staged articles."""
+    urls: set[str] = set()
+    if db_path.exists():
+        try:
+            conn = connect(db_path, read_only=True)
+        except duckdb.Error as exc:
+            raise WarehouseError(f"cannot read {db_path}: {exc}".splitlines()[0]) from None
+        try:
+            has_table = conn.execute(
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'articles'"
+            ).fetchone()
+            if has_table and has_table[0]:
+                for url, canonical in conn.execute(
+                        "SELECT url, canonical_url FROM articles").fetchall():
+                    urls.update((url, canonical))
+        finally:
+            conn.close()
+    for batch in pending_batches(data_dir):
+        path = batch / "articles.parquet"
+        if path.exists():
+            frame = pl.read_parquet(path, columns=["url", "canonical_url"])
+            urls.update(frame["url"].to_list())
+            urls.update(frame["canonical_url"].to_list())
+    return urls

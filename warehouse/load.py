@@ -1,0 +1,134 @@
+"""Loading staged batches into the warehouse: one transaction per batch, idempotent.
+
+Everything goes in bulk from the batch's Parquet files (DuckDB reads them directly): no
+row-by-row inserts. Loading the same batch twice leaves the warehouse as loading it once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+# Columns a staged ``articles.parquet`` carries (``fetched_at`` becomes first/last seen).
+STAGED_ARTICLE_COLUMNS = (
+    "article_id", "url", "canonical_url", "source", "domain", "title", "authors",
+    "published_at", "published_at_source", "published_at_precision", "language", "text",
+    "word_count", "content_hash", "relevance", "is_relevant", "topics", "fetched_at", "run_id",
+)
+_UPDATED_COLUMNS = [c for c in STAGED_ARTICLE_COLUMNS
+                    if c not in ("article_id", "fetched_at")]
+
+
+@dataclass(frozen=True, slots=True)
+class LoadCounts:
+    """What one batch did to the warehouse, in total and per source."""
+
+    new: int
+    updated: int
+    unchanged: int
+    relevant: int
+    # source -> (new, updated, unchanged, relevant)
+    per_source: dict[str, tuple[int, int, int, int]]
+
+
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
+def load_batch(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
+    """Load one staged batch in a single transaction, together with its ``runs`` row."""
+    conn.execute("BEGIN TRANSACTION")
+    try:
+        counts = _load(conn, batch)
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    return counts
+
+
+def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
+    cols = ", ".join(STAGED_ARTICLE_COLUMNS)
+    # Duplicate keys inside one batch are resolved (the latest fetch wins), not an error.
+    conn.execute(f"""
+        CREATE OR REPLACE TEMP TABLE staged_articles AS
+        SELECT {cols} FROM read_parquet('{_sql_path(batch / "articles.parquet")}')
+        QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC) = 1""")
+    rows = conn.execute("""
+        SELECT s.source,
+               count(*) FILTER (WHERE a.article_id IS NULL),
+               count(*) FILTER (WHERE a.article_id IS NOT NULL
+                                AND (a.content_hash IS DISTINCT FROM s.content_hash
+                                     OR a.title IS DISTINCT FROM s.title)),
+               count(*) FILTER (WHERE a.article_id IS NOT NULL
+                                AND a.content_hash IS NOT DISTINCT FROM s.content_hash
+                                AND a.title IS NOT DISTINCT FROM s.title),
+               count(*) FILTER (WHERE s.is_relevant)
+        FROM staged_articles s LEFT JOIN articles a USING (article_id)
+        GROUP BY s.source ORDER BY s.source""").fetchall()
+    per_source = {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows}
+    totals = [sum(v[i] for v in per_source.values()) for i in range(4)]
+    counts = LoadCounts(*totals, per_source=per_source)
+    updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATED_COLUMNS)
+    target = ", ".join(_UPDATED_COLUMNS)
+    conn.execute(f"""
+        INSERT INTO articles (article_id, {target}, first_seen_at, last_seen_at)
+        SELECT article_id, {target}, fetched_at, fetched_at FROM staged_articles
+        ON CONFLICT (article_id) DO UPDATE SET {updates},
+            last_seen_at = greatest(articles.last_seen_at, excluded.last_seen_at)""")
+    _mark_exact_duplicates(conn)
+    _load_annotations(conn, batch)
+    fetches = batch / "fetches.parquet"
+    if fetches.exists():
+        conn.execute(f"""
+            INSERT INTO fetches BY NAME
+            SELECT * FROM read_parquet('{_sql_path(fetches)}') ON CONFLICT DO NOTHING""")
+    runs = batch / "runs.parquet"
+    if runs.exists():
+        conn.execute(f"""
+            INSERT OR REPLACE INTO runs BY NAME
+            SELECT * REPLACE (
+                ? AS articles_new, ? AS articles_updated, ? AS articles_unchanged,
+                ? AS relevant)
+            FROM read_parquet('{_sql_path(runs)}')""",
+            [counts.new, counts.updated, counts.unchanged, counts.relevant])
+    return counts
+
+
+def _mark_exact_duplicates(conn: duckdb.DuckDBPyConnection) -> None:
+    """Same text under another URL: point ``duplicate_of`` at the first-seen article."""
+    conn.execute("""
+        UPDATE articles
+        SET duplicate_of = CASE WHEN articles.article_id = firsts.first_id
+                                THEN NULL ELSE firsts.first_id END
+        FROM (
+            SELECT content_hash,
+                   arg_min(article_id, (first_seen_at, published_at, article_id)) AS first_id
+            FROM articles
+            WHERE word_count > 0
+              AND content_hash IN (SELECT content_hash FROM staged_articles)
+            GROUP BY content_hash
+        ) AS firsts
+        WHERE articles.content_hash = firsts.content_hash""")
+
+
+def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
+    entities = batch / "entities.parquet"
+    if entities.exists():
+        conn.execute(f"""
+            INSERT OR REPLACE INTO entities BY NAME
+            SELECT entity_id, name, wikidata_id, type, side
+            FROM read_parquet('{_sql_path(entities)}')""")
+    mentions = batch / "mentions.parquet"
+    if mentions.exists():
+        # An article's mentions are replaced as a whole when it is reloaded.
+        conn.execute("""
+            DELETE FROM mentions WHERE article_id IN (SELECT article_id FROM staged_articles)""")
+        conn.execute(f"""
+            INSERT INTO mentions BY NAME
+            SELECT article_id, entity_id, surface, sum(count)::INTEGER AS count,
+                   bool_or(in_title) AS in_title
+            FROM read_parquet('{_sql_path(mentions)}')
+            GROUP BY article_id, entity_id, surface""")

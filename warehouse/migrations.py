@@ -1,0 +1,146 @@
+"""Schema migrations: a registry of small ordered steps, each in its own transaction.
+
+Every step records its row in ``schema_migrations`` inside the same transaction, so a
+warehouse is always at exactly one known version. A warehouse newer than this code is
+refused rather than guessed at.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import duckdb
+
+Migration = Callable[[duckdb.DuckDBPyConnection], None]
+MIGRATIONS: list[tuple[int, str, Migration]] = []
+
+
+class SchemaTooNewError(RuntimeError):
+    """The warehouse was written by a newer sinorus than this one."""
+
+
+def migration(version: int, name: str) -> Callable[[Migration], Migration]:
+    def register(fn: Migration) -> Migration:
+        assert not MIGRATIONS or MIGRATIONS[-1][0] == version - 1, "migrations must be in order"
+        MIGRATIONS.append((version, name, fn))
+        return fn
+    return register
+
+
+@migration(1, "articles, fetches, runs, entities, mentions")
+def _initial(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("""
+        CREATE TABLE articles (
+            article_id VARCHAR PRIMARY KEY,
+            url VARCHAR NOT NULL,
+            canonical_url VARCHAR NOT NULL,
+            source VARCHAR NOT NULL,
+            domain VARCHAR,
+            title VARCHAR,
+            authors VARCHAR[],
+            published_at TIMESTAMPTZ,
+            published_at_source VARCHAR,
+            published_at_precision VARCHAR,
+            language VARCHAR,
+            text VARCHAR,
+            word_count INTEGER,
+            content_hash VARCHAR,
+            duplicate_of VARCHAR,
+            relevance DOUBLE,
+            is_relevant BOOLEAN,
+            topics VARCHAR[],
+            first_seen_at TIMESTAMPTZ NOT NULL,
+            last_seen_at TIMESTAMPTZ NOT NULL,
+            run_id VARCHAR
+        )""")
+    conn.execute("""
+        CREATE TABLE fetches (
+            fetch_id VARCHAR PRIMARY KEY,
+            run_id VARCHAR NOT NULL,
+            source VARCHAR,
+            kind VARCHAR,
+            url VARCHAR NOT NULL,
+            final_url VARCHAR,
+            status INTEGER,
+            outcome VARCHAR NOT NULL,
+            reason VARCHAR,
+            bytes BIGINT,
+            elapsed_ms INTEGER,
+            fetched_at TIMESTAMPTZ NOT NULL
+        )""")
+    conn.execute("""
+        CREATE TABLE runs (
+            run_id VARCHAR PRIMARY KEY,
+            started_at TIMESTAMPTZ NOT NULL,
+            finished_at TIMESTAMPTZ,
+            status VARCHAR,
+            sources INTEGER,
+            sources_failed INTEGER,
+            discovered INTEGER,
+            fetched INTEGER,
+            fetch_failed INTEGER,
+            articles_new INTEGER,
+            articles_updated INTEGER,
+            articles_unchanged INTEGER,
+            relevant INTEGER,
+            per_source JSON
+        )""")
+    conn.execute("""
+        CREATE TABLE entities (
+            entity_id VARCHAR PRIMARY KEY,
+            name VARCHAR NOT NULL,
+            wikidata_id VARCHAR,
+            type VARCHAR,
+            side VARCHAR
+        )""")
+    conn.execute("""
+        CREATE TABLE mentions (
+            article_id VARCHAR NOT NULL,
+            entity_id VARCHAR NOT NULL,
+            surface VARCHAR NOT NULL,
+            count INTEGER NOT NULL,
+            in_title BOOLEAN NOT NULL,
+            PRIMARY KEY (article_id, entity_id, surface)
+        )""")
+
+
+def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
+    exists = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = conn.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def latest_version() -> int:
+    return MIGRATIONS[-1][0]
+
+
+def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
+    """Bring the schema up to date; returns the versions applied."""
+    conn.execute("""
+        CREATE TABLE IF NOT EXISTS schema_migrations (
+            version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,
+            applied_at TIMESTAMPTZ NOT NULL DEFAULT now())""")
+    current = schema_version(conn)
+    if current > latest_version():
+        raise SchemaTooNewError(
+            f"warehouse schema is version {current}, newer than this sinorus "
+            f"(knows up to {latest_version()}); upgrade sinorus to open it")
+    applied = []
+    for version, name, step in MIGRATIONS:
+        if version <= current:
+            continue
+        conn.execute("BEGIN TRANSACTION")
+        try:
+            step(conn)
+            conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
+                         [version, name])
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied

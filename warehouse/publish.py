@@ -1,0 +1,96 @@
+"""Writing the warehouse without ever blocking or breaking its readers.
+
+DuckDB allows one writing process or many reading ones, never both. The writer therefore
+never opens the published file: it copies it to ``<name>.next``, writes there, checkpoints,
+and renames the copy over the original in one atomic step. A reader that has the old file
+open keeps its snapshot until it reconnects; a crash at any point leaves the published file
+as it was. A lock file keeps two writers apart. Trade-offs are in docs/warehouse.md.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from warehouse.migrations import migrate
+
+
+class WarehouseBusyError(RuntimeError):
+    """Another process is writing this warehouse right now."""
+
+
+class WarehouseError(RuntimeError):
+    """The warehouse cannot be opened or written; the message says why in one line."""
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def next_path(db_path: Path) -> Path:
+    return db_path.with_name(db_path.name + ".next")
+
+
+@contextlib.contextmanager
+def writer_lock(db_path: Path) -> Iterator[None]:
+    """Hold the exclusive writer lock of a warehouse, or raise WarehouseBusyError at once."""
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        try:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise WarehouseBusyError(f"another sinorus run is writing {db_path}") from None
+        try:
+            yield
+        finally:
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+
+
+def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection with the session time zone set to UTC."""
+    conn = duckdb.connect(str(path), read_only=read_only)
+    conn.execute("SET TimeZone = 'UTC'")
+    return conn
+
+
+@contextlib.contextmanager
+def open_for_writing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A migrated, writable copy of the warehouse, published on clean exit.
+
+    The caller must hold :func:`writer_lock`. On an exception the copy is thrown away and
+    the published warehouse is untouched.
+    """
+    staging = next_path(db_path)
+    for leftover in (staging, staging.with_name(staging.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    if db_path.exists():
+        shutil.copyfile(db_path, staging)
+    try:
+        conn = connect(staging)
+    except duckdb.Error as exc:
+        staging.unlink(missing_ok=True)
+        raise WarehouseError(f"cannot open a copy of {db_path}: {exc}") from None
+    try:
+        migrate(conn)
+        yield conn
+        conn.execute("CHECKPOINT")
+    except BaseException:
+        conn.close()
+        staging.unlink(missing_ok=True)
+        staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
+        raise
+    conn.close()
+    _fsync(staging)
+    os.replace(staging, db_path)
+    _fsync(db_path.parent)
