@@ -29,7 +29,7 @@ DbOpt = Annotated[Path | None, typer.Option("--db", help="Warehouse path (overri
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[bold red]error:[/] {message}", highlight=False)
+    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -184,3 +184,7 @@ def _print_rows(columns: list[str], rows: list[tuple[Any, ...]], format: str) ->
 
 def main() -> None:
     app()
+
+
+if __name__ == "__main__":
+    main()

@@ -52,9 +52,11 @@ def classify_address(address: str | IPAddress) -> str | None:
         return "multicast"
     if ip.is_unspecified:
         return "unspecified"
+    if ip.is_reserved:
+        return "reserved"
     if ip.is_private:
         return "private"
-    if ip.is_reserved or not ip.is_global:
+    if not ip.is_global:
         return "reserved"
     return None
 
