@@ -21,8 +21,9 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="sinorus: news about Russia–China relations, in every language, in DuckDB.")
-out = Console()
-err = Console(stderr=True)
+# Outside a terminal rich would wrap tables at 80 columns; logs and CI read wider lines.
+out = Console(width=None if sys.stdout.isatty() else 160)
+err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 ConfigOpt = Annotated[Path, typer.Option("--config", help="Configuration file (TOML).")]
 DbOpt = Annotated[Path | None, typer.Option("--db", help="Warehouse path (overrides the config).")]
