@@ -1,0 +1,134 @@
+"""The whole flow, in Prefect's test harness, against the sample site on 127.0.0.1."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import threading
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from flows.demo import demo_config_text
+from flows.nightly import nightly_ingest
+from flows.sample_site import SampleSite, expected_articles
+from warehouse.publish import connect
+
+pytestmark = pytest.mark.slow
+
+
+class _Broken(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self.send_response(500)
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def broken_server() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _Broken)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def _closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    conn = connect(db, read_only=True)
+    try:
+        return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None,
+              sample_site: SampleSite, broken_server: str) -> dict[str, Any]:
+    """Two runs of the flow over the same site; the warehouse and a snapshot after each."""
+    root = tmp_path_factory.mktemp("e2e")
+    db = root / "data" / "w.duckdb"
+    config = root / "sources.toml"
+    config.write_text(
+        demo_config_text(sample_site.base_url, db)
+        + f'\n[[sources]]\nname = "broken"\nkind = "rss"\nurl = "{broken_server}/rss.xml"\n'
+        + f'\n[[sources]]\nname = "unreachable"\nkind = "rss"\n'
+          f'url = "http://127.0.0.1:{_closed_port()}/rss.xml"\n',
+        encoding="utf-8")
+    first = asyncio.run(nightly_ingest(str(config)))["summary"]
+    snapshot = _rows(db, "SELECT * FROM articles ORDER BY article_id")
+    second = asyncio.run(nightly_ingest(str(config)))["summary"]
+    return {"db": db, "first": first, "second": second, "snapshot": snapshot,
+            "base": sample_site.base_url}
+
+
+def _by_path(wh: dict[str, Any], columns: str) -> dict[str, tuple[Any, ...]]:
+    rows = _rows(wh["db"], f"SELECT url, {columns} FROM articles")
+    return {r[0].removeprefix(wh["base"]): r[1:] for r in rows}
+
+
+def test_every_article_is_loaded_exactly_once(warehouse: dict[str, Any]) -> None:
+    expected = {a.path for a in expected_articles()}
+    loaded = _rows(warehouse["db"], "SELECT url FROM articles")
+    paths = [u.removeprefix(warehouse["base"]) for (u,) in loaded]
+    assert sorted(paths) == sorted(expected)
+
+
+def test_a_second_run_adds_and_changes_nothing(warehouse: dict[str, Any]) -> None:
+    assert _rows(warehouse["db"], "SELECT * FROM articles ORDER BY article_id") == \
+        warehouse["snapshot"]
+    assert sum(s.new for s in warehouse["second"].sources) == 0
+    assert _rows(warehouse["db"], "SELECT count(*) FROM runs") == [(2,)]
+
+
+def test_published_times_are_the_right_utc_instants(warehouse: dict[str, Any]) -> None:
+    got = _by_path(warehouse, "published_at, published_at_source, published_at_precision")
+    for art in expected_articles():
+        when, source, precision = got[art.path]
+        if art.published_utc is None:
+            assert when is None, art.path
+            assert source is None
+        elif len(art.published_utc) == 10:
+            assert (when.date().isoformat(), precision) == (art.published_utc, "day"), art.path
+        else:
+            exp = datetime.fromisoformat(art.published_utc.replace("Z", "+00:00"))
+            assert when == exp.astimezone(UTC), (art.path, when, exp)
+            assert precision == "instant"
+        if art.date_in in ("feed", "url"):
+            assert source == art.date_in, art.path
+
+
+def test_legacy_charsets_come_out_as_correct_text(warehouse: dict[str, Any]) -> None:
+    got = _by_path(warehouse, "title, text")
+    legacy = [a for a in expected_articles() if a.charset != "utf-8"]
+    assert {a.charset for a in legacy} >= {"windows-1251", "gbk"}
+    for art in legacy:
+        title, text = got[art.path]
+        assert title == art.title
+        assert art.first_sentence in text
+
+
+def test_failing_sources_are_logged_while_the_others_load(warehouse: dict[str, Any]) -> None:
+    first = warehouse["first"]
+    failed = {s.name: s.error for s in first.failed_sources}
+    assert set(failed) == {"broken", "unreachable"}
+    assert "HTTP 500" in failed["broken"]
+    assert "connect_error" in failed["unreachable"]
+    rows = dict(_rows(warehouse["db"], """
+        SELECT source, outcome FROM fetches
+        WHERE run_id = (SELECT min(run_id) FROM runs) AND source IN ('broken', 'unreachable')"""))
+    assert rows == {"broken": "http_error", "unreachable": "connect_error"}
+    reasons = _rows(warehouse["db"],
+                    "SELECT reason FROM fetches WHERE source = 'broken' LIMIT 1")
+    assert "500" in reasons[0][0]
