@@ -16,8 +16,8 @@ from rich.table import Table
 # and offline-friendly. A user's own environment wins.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
+# On a loaded machine the ephemeral server can miss Prefect's default 20 s start-up limit.
 os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
-os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="sinorus: news about Russia–China relations, in every language, in DuckDB.")
@@ -35,7 +35,11 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _run_flow(config_path: Path, db: Path | None) -> int:
-    from flows.nightly import nightly_ingest
+    if not os.environ.get("PREFECT_API_URL"):
+        # Without a Prefect server nobody reads Prefect's own log lines: the terminal gets
+        # sinorus's progress and summary instead. With a server they go to its UI.
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    from flows.nightly import nightly_ingest, summary_of
     from flows.progress import LogReporter, RichReporter, set_reporter
     from flows.summary import print_summary
     from ingest.config import ConfigError, load_config
@@ -56,12 +60,13 @@ def _run_flow(config_path: Path, db: Path | None) -> int:
     try:
         import asyncio
 
-        result = asyncio.run(nightly_ingest(str(config_path), str(db) if db else None))
+        state = asyncio.run(nightly_ingest(str(config_path), str(db) if db else None,
+                                           return_state=True))
+        summary = summary_of(state)
     except (WarehouseBusyError, WarehouseError, ConfigError) as exc:
         raise _fail(str(exc)) from None
     finally:
         progress.close()
-    summary = result["summary"]
     print_summary(out, summary)
     return 1 if summary.failed_sources else 0
 

@@ -16,9 +16,13 @@ from typing import Any
 
 import polars as pl
 from prefect import flow, task
+from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.logging import get_run_logger
+from prefect.states import Completed, Failed, State
 
 from flows.progress import reporter
+from flows.report import headline_markdown, source_table, verdict
 from ingest.config import Config, Source, load_config
 from ingest.fetch import Fetcher, FetchResult, decoded_text
 from ingest.harvest import Harvest, harvest
@@ -52,6 +56,7 @@ class SourceSummary:
     updated: int = 0
     unchanged: int = 0
     relevant: int = 0
+    duplicate: int = 0
     error: str = ""
 
     @property
@@ -65,6 +70,9 @@ class RunSummary:
     db_path: str
     sources: list[SourceSummary]
     published_batches: int = 0
+    languages: list[tuple[str, int]] = field(default_factory=list)
+    top_entities: list[tuple[str, int]] = field(default_factory=list)
+    top_pairs: list[tuple[str, str, int]] = field(default_factory=list)
 
     @property
     def failed_sources(self) -> list[SourceSummary]:
@@ -196,8 +204,13 @@ async def run_pipeline(config: Config) -> RunSummary:
             harvest_source(s, fetcher, known, config.fetch.max_pages_per_source)
             for s in config.sources)))
         fetch_log = list(fetcher.log)
+    log = get_run_logger()
     progress.finish("discover", f"{sum(len(h.candidates) for h in harvests)} candidates")
     progress.finish("fetch", f"{sum(1 for r in fetch_log if r.ok and r.kind == 'page')} pages")
+    outcomes = Counter(r.outcome for r in fetch_log)
+    log.info("discover+fetch: %d sources, %d candidates, %d already known; fetch outcomes %s",
+             len(harvests), sum(len(h.candidates) for h in harvests),
+             sum(h.skipped_known for h in harvests), dict(sorted(outcomes.items())))
 
     pages = _pages(harvests)
     progress.start("extract", len(pages))
@@ -205,6 +218,8 @@ async def run_pipeline(config: Config) -> RunSummary:
               for i in range(0, len(pages), BATCH_SIZE)]
     articles = pl.concat(frames, how="diagonal_relaxed") if frames else None
     progress.finish("extract", f"{0 if articles is None else articles.height} articles")
+    log.info("extract: %d pages → %d articles", len(pages),
+             0 if articles is None else articles.height)
 
     summaries = _summaries(harvests)
     tables = {"fetches": _fetch_frame(fetch_log, run_id),
@@ -221,12 +236,26 @@ async def run_pipeline(config: Config) -> RunSummary:
     stage_batch(data_dir, run_id, tables)
     loaded = publish_batches(db_path, data_dir, run_id)
     progress.finish("load", f"{len(loaded)} batch(es) published")
+    log.info("load: published %d staged batch(es) into %s", len(loaded), db_path)
     counts = loaded.get(run_id)
     if counts is not None:
         for s in summaries:
-            new, updated, unchanged, relevant = counts.per_source.get(s.name, (0, 0, 0, 0))
-            s.new, s.updated, s.unchanged, s.relevant = new, updated, unchanged, relevant
-    return RunSummary(run_id, str(db_path), summaries, published_batches=len(loaded))
+            s.new, s.updated, s.unchanged, s.relevant, s.duplicate = counts.per_source.get(
+                s.name, (0, 0, 0, 0, 0))
+    summary = RunSummary(run_id, str(db_path), summaries, published_batches=len(loaded))
+    if articles is not None and articles.height:
+        langs = articles.group_by("language").len().sort(["len", "language"],
+                                                           descending=[True, False])
+        summary.languages = [(str(lang), int(n)) for lang, n in langs.iter_rows()]
+    return summary
+
+
+def summary_of(state: State[Any]) -> RunSummary:
+    """The run summary a finished flow run carries, Completed or Failed; re-raises a crash."""
+    result = state.result(raise_on_failure=False)
+    if isinstance(result, BaseException):
+        raise result
+    return result["summary"]
 
 
 def _empty_articles() -> pl.DataFrame:
@@ -240,8 +269,21 @@ def _empty_articles() -> pl.DataFrame:
 
 @flow(name="nightly-ingest", log_prints=False)
 async def nightly_ingest(config_path: str = "sources.toml", db_path: str | None = None
-                         ) -> dict[str, Any]:
-    """One ingestion run, as the nightly schedule runs it."""
+                         ) -> State[dict[str, Any]]:
+    """One ingestion run, as the nightly schedule runs it.
+
+    Ends Completed when the run worked, with any failed sources listed in the artifacts;
+    ends Failed when most sources failed (the data of the others is loaded all the same).
+    """
     config = load_config(config_path).with_db(db_path)
     summary = await run_pipeline(config)
-    return {"summary": summary}
+    await acreate_table_artifact(source_table(summary), key="nightly-ingest-sources",
+                                 description=f"Per-source counts of run {summary.run_id}")
+    await acreate_markdown_artifact(headline_markdown(summary), key="nightly-ingest-headlines",
+                                    description=f"Headline figures of run {summary.run_id}")
+    problem = verdict(summary)
+    if problem:
+        get_run_logger().warning("run failed: %s", problem)
+        return Failed(message=problem, data={"summary": summary})
+    return Completed(message=f"{sum(s.new for s in summary.sources)} new articles",
+                     data={"summary": summary})

@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from flows.demo import demo_config_text
-from flows.nightly import nightly_ingest
+from flows.nightly import nightly_ingest, summary_of
 from flows.sample_site import SampleSite, expected_articles
 from warehouse.publish import connect
 
@@ -66,9 +66,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None,
         + f'\n[[sources]]\nname = "unreachable"\nkind = "rss"\n'
           f'url = "http://127.0.0.1:{_closed_port()}/rss.xml"\n',
         encoding="utf-8")
-    first = asyncio.run(nightly_ingest(str(config)))["summary"]
+    first = summary_of(asyncio.run(nightly_ingest(str(config), return_state=True)))
     snapshot = _rows(db, "SELECT * FROM articles ORDER BY article_id")
-    second = asyncio.run(nightly_ingest(str(config)))["summary"]
+    second = summary_of(asyncio.run(nightly_ingest(str(config), return_state=True)))
     return {"db": db, "first": first, "second": second, "snapshot": snapshot,
             "base": sample_site.base_url}
 

@@ -29,8 +29,9 @@ class LoadCounts:
     updated: int
     unchanged: int
     relevant: int
-    # source -> (new, updated, unchanged, relevant)
-    per_source: dict[str, tuple[int, int, int, int]]
+    duplicates: int
+    # source -> (new, updated, unchanged, relevant, duplicates)
+    per_source: dict[str, tuple[int, int, int, int, int]]
 
 
 def _sql_path(path: Path) -> str:
@@ -68,9 +69,7 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
                count(*) FILTER (WHERE s.is_relevant)
         FROM staged_articles s LEFT JOIN articles a USING (article_id)
         GROUP BY s.source ORDER BY s.source""").fetchall()
-    per_source = {r[0]: (int(r[1]), int(r[2]), int(r[3]), int(r[4])) for r in rows}
-    totals = [sum(v[i] for v in per_source.values()) for i in range(4)]
-    counts = LoadCounts(*totals, per_source=per_source)
+    per_source = {r[0]: [int(v) for v in r[1:]] for r in rows}
     updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATED_COLUMNS)
     target = ", ".join(_UPDATED_COLUMNS)
     conn.execute(f"""
@@ -79,6 +78,15 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
         ON CONFLICT (article_id) DO UPDATE SET {updates},
             last_seen_at = greatest(articles.last_seen_at, excluded.last_seen_at)""")
     _mark_exact_duplicates(conn)
+    for source, n in conn.execute("""
+            SELECT s.source, count(*) FROM staged_articles s JOIN articles a USING (article_id)
+            WHERE a.duplicate_of IS NOT NULL GROUP BY s.source""").fetchall():
+        per_source[source].append(int(n))
+    for values in per_source.values():
+        if len(values) == 4:
+            values.append(0)
+    totals = [sum(v[i] for v in per_source.values()) for i in range(5)]
+    counts = LoadCounts(*totals, per_source={k: tuple(v) for k, v in per_source.items()})
     _load_annotations(conn, batch)
     fetches = batch / "fetches.parquet"
     if fetches.exists():
