@@ -15,6 +15,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,7 +24,15 @@ import pytest
 from lxml import etree
 from lxml import html as lxml_html
 
-from flows.sample_site import WWW, ExpectedArticle, SampleSite, expected_articles, manifest, sources
+from flows.sample_site import (
+    MANIFEST,
+    WWW,
+    ExpectedArticle,
+    SampleSite,
+    expected_articles,
+    manifest,
+    sources,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -368,6 +377,19 @@ def test_head_and_redirect(client: httpx.Client, site: SampleSite) -> None:
 def test_request_log(client: httpx.Client, site: SampleSite) -> None:
     client.get("/robots.txt?x=1")
     assert "/robots.txt" in site.request_log
+
+
+def test_committed_files_match_the_build(tmp_path: Path) -> None:
+    """www/ and site.toml are generated: editing them by hand (or forgetting to rebuild) fails."""
+    from flows.sample_site import build
+
+    build.main(tmp_path)
+    built = {p.relative_to(tmp_path / "www") for p in (tmp_path / "www").rglob("*") if p.is_file()}
+    committed = {p.relative_to(WWW) for p in WWW.rglob("*") if p.is_file()}
+    assert built == committed
+    for rel in built:
+        assert (tmp_path / "www" / rel).read_bytes() == (WWW / rel).read_bytes(), rel
+    assert (tmp_path / "site.toml").read_bytes() == MANIFEST.read_bytes()
 
 
 def test_start_stop_twice() -> None:

@@ -26,7 +26,6 @@ from flows.sample_site import templates
 
 HERE = Path(__file__).resolve().parent
 CONTENT = HERE / "content"
-WWW = HERE / "www"
 BASE = "{{BASE}}"
 DATE_IN = ("meta", "jsonld", "url", "feed", "none")
 OUTLET_ORDER = ("meridian-post", "baikal-vestnik", "orient-observer", "kabar-nusantara")
@@ -194,7 +193,7 @@ def rss(outlet: dict[str, Any], items: list[Article]) -> str:
 def atom(outlet: dict[str, Any], items: list[Article]) -> str:
     """Atom 1.0; every entry has <published>, some an <updated> that is later."""
     def updated(a: Article) -> str:
-        return a.feed_updated or feed_date(a)
+        return a.feed_updated or a.modified or feed_date(a)
 
     last = max((updated(a) for a in items), key=lambda d: datetime.fromisoformat(d))
     out = [
@@ -278,6 +277,9 @@ def sitemap_index(children: list[tuple[str, str | None]]) -> str:
 def discovery(outlet: dict[str, Any], items: list[Article]) -> dict[str, tuple[str, list[Article]]]:
     """The outlet's discovery documents: URL path → (text, articles it lists)."""
     kind, doc = outlet["kind"], outlet["discovery"]
+    # Newest first, as feeds are; entries without a date go last.
+    items = sorted(items, key=lambda a: datetime.fromisoformat(feed_date(a)).timestamp()
+                   if a.feed_has_date else float("-inf"), reverse=True)
     if kind == "rss":
         return {doc: (rss(outlet, items), items)}
     if kind == "atom":
@@ -335,45 +337,47 @@ def manifest_text(outlets: list[dict[str, Any]], articles: list[Article],
 
 # --- main -----------------------------------------------------------------------------------
 
-def write(path: str, data: bytes, index: str = "index.html") -> None:
+def write(www: Path, path: str, data: bytes, index: str = "index.html") -> None:
     """Write a URL path under www/; a path ending in '/' is a directory with an index file."""
     rel = path.lstrip("/") + (index if path.endswith("/") else "")
-    target = WWW / rel
+    target = www / rel
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)
 
 
-def main() -> None:
+def main(root: Path = HERE) -> None:
+    """Write ``root/www`` and ``root/site.toml`` (root is this package unless testing)."""
+    www = root / "www"
     outlets, articles = load()
     by_id = {a.id: a for a in articles}
     for a in articles:  # the manifest names the original by path
         if a.syndicated_from:
             a.syndicated_from = by_id[a.syndicated_from].path
-    shutil.rmtree(WWW, ignore_errors=True)
+    shutil.rmtree(www, ignore_errors=True)
     listed_in: dict[str, str] = {}  # article path → discovery document
     documents: dict[str, list[str]] = {}  # outlet slug → its discovery documents
     for outlet in outlets:
         items = [a for a in articles if a.outlet == outlet["slug"]]
         for a in items:
             html = templates.render(outlet, a, [b for b in items if b is not a])
-            write(a.path, html.encode(a.charset))  # strict: every character must fit
+            write(www, a.path, html.encode(a.charset))  # strict: every character must fit
         for doc, (text, listed) in discovery(outlet, items).items():
             # A .xml.gz document is stored as its plain template; the server gzips it.
-            write(doc.removesuffix(".gz"), text.encode("utf-8"), index="index.xml")
+            write(www, doc.removesuffix(".gz"), text.encode("utf-8"), index="index.xml")
             documents.setdefault(outlet["slug"], []).append(doc)
             for a in listed:
                 assert a.path not in listed_in, f"{a.path} listed twice"
                 listed_in[a.path] = doc
-        write(f"/{outlet['slug']}/", templates.outlet_index(outlet, items).encode("utf-8"))
+        write(www, f"/{outlet['slug']}/", templates.outlet_index(outlet, items).encode("utf-8"))
     missing = [a.path for a in articles if a.path not in listed_in]
     assert not missing, f"not in any discovery document: {missing}"
-    write("/", templates.root_index(outlets).encode("utf-8"))
+    write(www, "/", templates.root_index(outlets).encode("utf-8"))
     sitemaps = "".join(f"Sitemap: {BASE}{o['discovery']}\n" for o in outlets
                        if o["kind"] == "sitemap")
-    write("/robots.txt", f"User-agent: *\nAllow: /\n\n{sitemaps}".encode())
+    write(www, "/robots.txt", f"User-agent: *\nAllow: /\n\n{sitemaps}".encode())
     text = manifest_text(outlets, articles, documents, listed_in)
-    (HERE / "site.toml").write_text(text, encoding="utf-8")
-    print(f"{len(articles)} articles, {len(outlets)} outlets written to {WWW}")
+    (root / "site.toml").write_text(text, encoding="utf-8")
+    print(f"{len(articles)} articles, {len(outlets)} outlets written to {www}")
 
 
 if __name__ == "__main__":
