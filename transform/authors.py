@@ -1,0 +1,156 @@
+"""Authors as a clean list of person names, from structured data first, then bylines.
+
+Removes what bylines wrap around names in many languages: "By", "Par", "Von", "Автор:",
+"文/记者", job titles, e-mail addresses, "and", and outlet or desk names.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Any
+
+from lxml.html import HtmlElement
+
+from transform.structured import PageData
+
+# Lead-ins before names, in several languages (matched case-insensitively at the start).
+_LEAD_IN = re.compile(
+    r"^\s*(?:(?:written|reported|posted|words|text|photos?|story)\s+by|by|from|par|von|"
+    r"por|door|av|af|przez|autor(?:a|in)?|auteur|автор(?:ы)?|текст|от|작성자|기자|"
+    r"作者|记者|文|撰文|编辑|責任編集|著者|المحرر|بقلم|كتب)\s*[:：/|]?\s+",
+    re.I,
+)
+_CJK_LEAD = re.compile(r"^\s*(?:[（(]?\s*(?:作者|记者|文|撰文|编辑|责任编辑|来源)\s*[：:/／|]\s*)+")
+_SPLIT = re.compile(
+    r"\s*(?:,|;|\||/|、|，|；|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bи\b|\bva\b|\bdan\b|\ben\b|"
+    r"\boch\b|\bog\b|\bi\b|\bwith\b|\bс\b| و )\s*")
+_EMAIL = re.compile(r"\S+@\S+")
+_TRAILING_ROLE = re.compile(r"\s*[,(|–—-]\s*.*$")
+# Words that mark a desk, an outlet, a role or a date, never a person's name.
+_NOT_A_NAME = re.compile(
+    r"\b(?:staff|desk|team|editor(?:s|ial)?|redaktion|rédaction|redacción|redazione|"
+    r"редакция|correspondent|reporter|writer|contributor|columnist|news|newsroom|press|"
+    r"agency|agencies|wire|media|online|digital|report|service|network|times|daily|"
+    r"journal|magazine|today|tribune|herald|associated|reuters|afp|dpa|xinhua|tass|"
+    r"interfax|bloomberg|updated|published|minutes?|hours?|ago|share|follow|email|"
+    r"twitter|facebook|senior|chief|political|politics|business|opinion|world|sport|"
+    r"photographer|video|admin|guest|anonymous|unknown|invalid|null|none)\b",
+    re.I,
+)
+_DIGIT = re.compile(r"\d")
+_MAX_WORDS = 6
+
+
+def _clean_part(part: str) -> str | None:
+    part = unicodedata.normalize("NFC", part)
+    part = _EMAIL.sub("", part)
+    part = re.sub(r"https?://\S+|www\.\S+|@\w+", "", part)
+    part = _CJK_LEAD.sub("", part)
+    for _ in range(2):
+        part = _LEAD_IN.sub("", part)
+    part = part.strip(" \t\n\r\"'“”«»‘’.:;·•*-–—()[]{}")
+    part = " ".join(part.split())
+    if not part or _DIGIT.search(part) or _NOT_A_NAME.search(part):
+        return None
+    words = part.split()
+    if len(words) > _MAX_WORDS or len(part) > 60:
+        return None
+    letters = [c for c in part if c.isalpha()]
+    if len(letters) < 2 or len(letters) < 0.7 * len(part.replace(" ", "")):
+        return None
+    # In cased scripts a name is capitalised; all-lowercase text is a sentence fragment.
+    if part.islower():
+        return None
+    if part.isupper() and len(part) > 3:
+        part = part.title()
+    return part
+
+
+def split_names(raw: str, outlet_keys: set[str] | None = None) -> list[str]:
+    """Split a byline string into clean person names."""
+    raw = " ".join(raw.split())
+    raw = re.sub(r"\s*\n\s*", ", ", raw)
+    # A name followed by a role ("Jane Doe, Senior Reporter") keeps the name only.
+    out: list[str] = []
+    for part in _SPLIT.split(_LEAD_IN.sub("", _CJK_LEAD.sub("", raw))):
+        name = _clean_part(part)
+        if not name:
+            continue
+        key = "".join(ch for ch in name.casefold() if ch.isalnum())
+        if outlet_keys and any(key == o or (len(o) >= 4 and o in key) for o in outlet_keys):
+            continue
+        if name not in out:
+            out.append(name)
+    return out
+
+
+def _jsonld_names(value: Any) -> tuple[list[str], bool]:
+    """Person names in a JSON-LD author value; the flag says whether any object was typed."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, str):
+            if not item.startswith("http"):
+                names.append(item)
+        elif isinstance(item, dict):
+            kind = item.get("@type")
+            kinds = [k.lower() for k in (kind if isinstance(kind, list) else [kind])
+                     if isinstance(k, str)]
+            if any(k in {"organization", "newsmediaorganization", "corporation"} for k in kinds):
+                continue
+            name = item.get("name")
+            if isinstance(name, list):
+                name = name[0] if name else None
+            if isinstance(name, str):
+                names.append(name)
+            elif isinstance(item.get("givenName"), str):
+                names.append(f"{item['givenName']} {item.get('familyName', '')}".strip())
+    return names, bool(items)
+
+
+_BYLINE_XPATH = (
+    '//*[@rel="author"] | //*[@itemprop="author"] | '
+    '//*[contains(concat(" ", translate(@class, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", '
+    '"abcdefghijklmnopqrstuvwxyz"), " "), "byline") or '
+    'contains(translate(@class, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"), '
+    '"author")]'
+)
+
+
+def _byline_texts(tree: HtmlElement) -> list[str]:
+    out = []
+    for node in tree.xpath(_BYLINE_XPATH)[:12]:
+        if node.tag in {"meta", "link", "script", "style"}:
+            continue
+        named = node.xpath('.//*[@itemprop="name"]')
+        text = ", ".join(n.text_content() for n in named) if named else node.text_content()
+        text = " ".join(text.split())
+        if 2 < len(text) <= 150:
+            out.append(text)
+    return out
+
+
+def authors(tree: HtmlElement, page: PageData, outlet_keys: set[str],
+            fallback: str | None = None) -> list[str]:
+    """Person names credited with the article, best source first."""
+    for value in page.article_values("author") + page.article_values("creator"):
+        raw, _ = _jsonld_names(value)
+        names = [n for r in raw for n in split_names(r, outlet_keys)]
+        if names:
+            return list(dict.fromkeys(names))
+    for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author",
+                "byl", "cxenseparse:author", "twitter:creator"):
+        for value in page.meta.get(key, ()):
+            if value.startswith("http") or value.startswith("@"):
+                continue
+            names = split_names(value, outlet_keys)
+            if names:
+                return names
+    for text in _byline_texts(tree):
+        names = split_names(text, outlet_keys)
+        if names:
+            return names
+    if fallback:
+        return [n for part in fallback.split(";") for n in split_names(part, outlet_keys)]
+    return []
