@@ -90,7 +90,7 @@ def main() -> None:
     pages = [(n, gzip.decompress((eval_dir / "html" / n).read_bytes()), truth[n]) for n in names]
 
     # Baseline: plain trafilatura, as a user would call it.
-    base_p, base_r, base_titles = [], [], 0
+    base_p, base_r = [], []
     t0 = time.perf_counter()
     base_out = [trafilatura.extract(html.decode("utf-8", "replace"), url=t["url"]) or ""
                 for _, html, t in pages]

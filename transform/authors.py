@@ -16,7 +16,7 @@ from transform.structured import PageData
 
 # Lead-ins before names, in several languages (matched case-insensitively at the start).
 _LEAD_IN = re.compile(
-    r"^\s*(?:(?:written|reported|posted|words|text|photos?|story)\s+by|by|from|par|von|"
+    r"^\s*(?:(?:written|reported|posted|words|text|photos?|story)\s+by|by|authors?|from|par|von|"
     r"por|door|av|af|przez|autor(?:a|in)?|auteur|автор(?:ы)?|текст|от|작성자|기자|"
     r"作者|记者|文|撰文|编辑|責任編集|著者|المحرر|بقلم|كتب)\s*[:：/|]?\s+",
     re.I,
@@ -33,12 +33,14 @@ _NOT_A_NAME = re.compile(
     r"редакция|correspondent|reporter|writer|contributor|columnist|news|newsroom|press|"
     r"agency|agencies|wire|media|online|digital|report|service|network|times|daily|"
     r"journal|magazine|today|tribune|herald|associated|reuters|afp|dpa|xinhua|tass|"
-    r"interfax|bloomberg|updated|published|minutes?|hours?|ago|share|follow|email|"
+    r"interfax|bloomberg|contact|updated|published|minutes?|hours?|ago|share|follow|email|"
     r"twitter|facebook|senior|chief|political|politics|business|opinion|world|sport|"
     r"photographer|video|admin|guest|anonymous|unknown|invalid|null|none)\b",
     re.I,
 )
 _DIGIT = re.compile(r"\d")
+_ODD = re.compile(r"[\[\]{}<>=#@_/\\|+*%$]")
+_UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
 _MAX_WORDS = 6
 
 
@@ -51,10 +53,13 @@ def _clean_part(part: str) -> str | None:
         part = _LEAD_IN.sub("", part)
     part = part.strip(" \t\n\r\"'“”«»‘’.:;·•*-–—()[]{}")
     part = " ".join(part.split())
-    if not part or _DIGIT.search(part) or _NOT_A_NAME.search(part):
+    if not part or _DIGIT.search(part) or _NOT_A_NAME.search(part) or _ODD.search(part):
         return None
     words = part.split()
     if len(words) > _MAX_WORDS or len(part) > 60:
+        return None
+    # In scripts that separate words, a lone word is a desk, a show or a brand, not a byline.
+    if len(words) == 1 and not _UNSPACED.search(part):
         return None
     letters = [c for c in part if c.isalpha()]
     if len(letters) < 2 or len(letters) < 0.7 * len(part.replace(" ", "")):
@@ -82,6 +87,18 @@ def split_names(raw: str, outlet_keys: set[str] | None = None) -> list[str]:
             continue
         if name not in out:
             out.append(name)
+    return out
+
+
+def _resolve(value: Any, page: PageData) -> Any:
+    """Replace ``{"@id": …}`` references by the objects of the page's @graph."""
+    items = value if isinstance(value, list) else [value]
+    index = {obj["@id"]: obj for obj in page.others if isinstance(obj.get("@id"), str)}
+    out = []
+    for item in items:
+        if isinstance(item, dict) and set(item) <= {"@id", "@type"} and item.get("@id") in index:
+            item = index[item["@id"]]
+        out.append(item)
     return out
 
 
@@ -118,28 +135,75 @@ _BYLINE_XPATH = (
 )
 
 
+_NOT_BYLINE_CONTAINERS = {"aside", "footer", "nav"}
+_NOT_BYLINE_CLASS = re.compile(r"\b(?:related|recommend\w*|promo|teaser|cards?|more|sidebar|"
+                               r"trending|comments?|newsletter|footer|bio)\b", re.I)
+_NEAR = 400  # elements after the headline within which a byline belongs to the article
+
+
+def _in_article_head(node: HtmlElement, positions: dict[HtmlElement, int],
+                     anchor: int | None) -> bool:
+    for parent in node.iterancestors():
+        if parent.tag in _NOT_BYLINE_CONTAINERS or _NOT_BYLINE_CLASS.search(
+                parent.get("class") or ""):
+            return False
+    if anchor is None:
+        return True
+    position = positions.get(node, -1)
+    return anchor - 60 <= position <= anchor + _NEAR
+
+
 def _byline_texts(tree: HtmlElement) -> list[str]:
+    """Byline-like elements near the headline, outside asides and related-article cards."""
+    positions = {node: i for i, node in enumerate(tree.iter())}
+    headline = next(iter(tree.iter("h1")), None)
+    anchor = positions.get(headline) if headline is not None else None
     out = []
-    for node in tree.xpath(_BYLINE_XPATH)[:12]:
+    for node in tree.xpath(_BYLINE_XPATH)[:30]:
         if node.tag in {"meta", "link", "script", "style"}:
+            continue
+        if not _in_article_head(node, positions, anchor):
             continue
         named = node.xpath('.//*[@itemprop="name"]')
         text = ", ".join(n.text_content() for n in named) if named else node.text_content()
         text = " ".join(text.split())
         if 2 < len(text) <= 150:
             out.append(text)
+    if anchor is not None:
+        out.extend(_lead_in_lines(tree, positions, anchor))
+    return out
+
+
+def _lead_in_lines(tree: HtmlElement, positions: dict[HtmlElement, int],
+                   anchor: int) -> list[str]:
+    """Short lines right after the headline that open with a byline lead-in ("By", "Par")."""
+    out = []
+    for node, position in positions.items():
+        if position <= anchor or position > anchor + _NEAR or not isinstance(node.tag, str):
+            continue
+        text = node.text or ""
+        if 3 < len(text.strip()) <= 100 and _LEAD_IN.match(text):
+            tail = " ".join(node.text_content().split())
+            if len(tail) <= 100:
+                out.append(tail)
     return out
 
 
 def authors(tree: HtmlElement, page: PageData, outlet_keys: set[str],
             fallback: str | None = None) -> list[str]:
-    """Person names credited with the article, best source first."""
+    """Person names credited with the article, best source first.
+
+    When the structured data credits only a desk or an outlet, the meta tags (which say
+    the same) are skipped and only a visible byline next to the headline can name people.
+    """
+    credited = False
     for value in page.article_values("author") + page.article_values("creator"):
-        raw, _ = _jsonld_names(value)
+        raw, _ = _jsonld_names(_resolve(value, page))
+        credited = credited or bool(raw)
         names = [n for r in raw for n in split_names(r, outlet_keys)]
         if names:
             return list(dict.fromkeys(names))
-    for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author",
+    for key in () if credited else ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author",
                 "byl", "cxenseparse:author", "twitter:creator"):
         for value in page.meta.get(key, ()):
             if value.startswith("http") or value.startswith("@"):
