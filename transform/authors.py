@@ -38,6 +38,8 @@ _NOT_A_NAME = re.compile(
     r"photographer|video|admin|guest|anonymous|unknown|invalid|null|none)\b",
     re.I,
 )
+_META_AUTHOR_KEYS = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author",
+                     "byl", "cxenseparse:author", "twitter:creator")
 _DIGIT = re.compile(r"\d")
 _ODD = re.compile(r"[\[\]{}<>=#@_/\\|+*%$]")
 _UNSPACED = re.compile(r"[\u0e00-\u0e7f\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
@@ -155,9 +157,16 @@ def _in_article_head(node: HtmlElement, positions: dict[HtmlElement, int],
 
 def _byline_texts(tree: HtmlElement) -> list[str]:
     """Byline-like elements near the headline, outside asides and related-article cards."""
-    positions = {node: i for i, node in enumerate(tree.iter())}
     headline = next(iter(tree.iter("h1")), None)
-    anchor = positions.get(headline) if headline is not None else None
+    positions: dict[HtmlElement, int] = {}
+    anchor = None
+    # Positions are only needed up to the end of the window after the headline.
+    for i, node in enumerate(tree.iter()):
+        positions[node] = i
+        if node is headline:
+            anchor = i
+        elif anchor is not None and i > anchor + _NEAR:
+            break
     out = []
     for node in tree.xpath(_BYLINE_XPATH)[:30]:
         if node.tag in {"meta", "link", "script", "style"}:
@@ -203,8 +212,7 @@ def authors(tree: HtmlElement, page: PageData, outlet_keys: set[str],
         names = [n for r in raw for n in split_names(r, outlet_keys)]
         if names:
             return list(dict.fromkeys(names))
-    for key in () if credited else ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author",
-                "byl", "cxenseparse:author", "twitter:creator"):
+    for key in () if credited else _META_AUTHOR_KEYS:
         for value in page.meta.get(key, ()):
             if value.startswith("http") or value.startswith("@"):
                 continue

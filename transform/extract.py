@@ -63,6 +63,8 @@ def extract(html: str | bytes, url: str) -> Article:
     headline = titles.title(tree, page, url)
     text, _doc = body.main_text(tree, url)
     text = boilerplate.strip_headline(text, headline)
+    names = authors_mod.authors(tree, page, outlet_keys)
+    text = boilerplate.drop_author_bios(boilerplate.cut_trailing_lists(text), names)
     is_paywalled = walls.declared_paywall(page)
     page_kind = "article"
     text = walls.drop_cookie_lines(text)
@@ -78,7 +80,7 @@ def extract(html: str | bytes, url: str) -> Article:
     return Article(
         url=url,
         title=headline,
-        authors=authors_mod.authors(tree, page, outlet_keys),
+        authors=names,
         published_at=published_at,
         published_at_source=published_source,
         modified_at=dates.modified(tree, page),

@@ -43,6 +43,8 @@ def declared_paywall(page: PageData) -> bool:
 
 def cut_paywall(text: str) -> tuple[str, bool]:
     """Drop the wall's lines (and anything after them); report whether a wall was found."""
+    if not _PAYWALL.search(text):
+        return text, False
     lines = text.split("\n")
     for i, line in enumerate(lines):
         if _PAYWALL.search(line) and len(line) < 400:
