@@ -128,13 +128,11 @@ def _jsonld_names(value: Any) -> tuple[list[str], bool]:
     return names, bool(items)
 
 
-_BYLINE_XPATH = (
-    '//*[@rel="author"] | //*[@itemprop="author"] | '
-    '//*[contains(concat(" ", translate(@class, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", '
-    '"abcdefghijklmnopqrstuvwxyz"), " "), "byline") or '
-    'contains(translate(@class, "ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz"), '
-    '"author")]'
-)
+def _is_byline_node(node: HtmlElement) -> bool:
+    if node.get("rel") == "author" or node.get("itemprop") == "author":
+        return True
+    marks = (node.get("class") or "").lower()
+    return "byline" in marks or "author" in marks
 
 
 _NOT_BYLINE_CONTAINERS = {"aside", "footer", "nav"}
@@ -168,9 +166,15 @@ def _byline_texts(tree: HtmlElement) -> list[str]:
         elif anchor is not None and i > anchor + _NEAR:
             break
     out = []
-    for node in tree.xpath(_BYLINE_XPATH)[:30]:
-        if node.tag in {"meta", "link", "script", "style"}:
+    window = positions if anchor is None else {
+        n: i for n, i in positions.items() if i >= anchor - 60}
+    found = 0
+    for node in window:
+        if not isinstance(node.tag, str) or node.tag in {"meta", "link", "script", "style"}:
             continue
+        if not _is_byline_node(node) or found >= 30:
+            continue
+        found += 1
         if not _in_article_head(node, positions, anchor):
             continue
         named = node.xpath('.//*[@itemprop="name"]')

@@ -8,6 +8,7 @@ before the web news era are rejected, and the URL's date is only a fallback.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
@@ -151,14 +152,15 @@ def published(tree: HtmlElement, page: PageData, url: str,
     """The publication time and where it was found (jsonld, meta, itemprop, time, …)."""
     jsonld = [text_of(v) or "" for v in page.article_values("datePublished")]
     jsonld += [text_of(v) or "" for v in page.article_values("dateCreated")]
-    candidates: list[tuple[str, list[str]]] = [
-        ("jsonld", jsonld),
-        ("meta", [v for key in _PUBLISHED_META for v in page.meta.get(key, ())]),
-        ("itemprop", _itemprop_values(tree, "datePublished")),
-        ("time", _time_values(tree)),
+    # Sources in order of trust; the tree is only searched when the metadata is silent.
+    candidates: list[tuple[str, Callable[[], list[str]]]] = [
+        ("jsonld", lambda: jsonld),
+        ("meta", lambda: [v for key in _PUBLISHED_META for v in page.meta.get(key, ())]),
+        ("itemprop", lambda: _itemprop_values(tree, "datePublished")),
+        ("time", lambda: _time_values(tree)),
     ]
     for source, values in candidates:
-        found = _first_valid(values, now)
+        found = _first_valid(values(), now)
         if found:
             return found, source
     found = _htmldate(tree, now)
