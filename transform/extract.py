@@ -1,111 +1,95 @@
 """Extraction: one HTML page in, one :class:`Article` out. No network, no disk.
 
 This is the only extraction path: the pipeline and ``sinorus extract`` both call
-:func:`extract`.
+:func:`extract`. Structured data (JSON-LD, meta tags, microdata) is read first;
+trafilatura provides the text and the heuristics of last resort.
 """
 
 from __future__ import annotations
 
-import json
-import re
-from collections.abc import Iterator
-from typing import Any
+from urllib.parse import urljoin
 
-import trafilatura
+from lxml import etree
 from lxml import html as lxml_html
 
+from transform import authors as authors_mod
+from transform import body, boilerplate, dates, language, titles, walls
 from transform.article import Article
-
-_DATE_META = (
-    ("meta", "article:published_time"),
-    ("meta", "og:article:published_time"),
-    ("meta", "datePublished"),
-    ("meta", "pubdate"),
-    ("meta", "publishdate"),
-    ("meta", "dc.date.issued"),
-    ("meta", "dcterms.created"),
-)
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-](0[1-9]|1[0-2])[/-](0[1-9]|[12]\d|3[01])(?:/|-|$)")
+from transform.decode import decode_html
+from transform.structured import PageData, parse_page, text_of
 
 
-def _jsonld_objects(tree: Any) -> Iterator[dict[str, Any]]:
-    for node in tree.xpath('//script[@type="application/ld+json"]/text()'):
-        try:
-            data = json.loads(node)
-        except ValueError:
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                if "@graph" in item:
-                    stack.append(item["@graph"])
-                yield item
+def _parse(html: str) -> lxml_html.HtmlElement | None:
+    # lxml refuses str input that carries an XML encoding declaration.
+    if html.lstrip().startswith("<?xml"):
+        html = html.split("?>", 1)[-1]
+    try:
+        return lxml_html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return None
 
 
-def _is_article_type(obj: dict[str, Any]) -> bool:
-    types = obj.get("@type")
-    types = types if isinstance(types, list) else [types]
-    return any(isinstance(t, str) and t.endswith(("Article", "BlogPosting", "Report"))
-               for t in types)
+def _canonical(tree: lxml_html.HtmlElement, page: PageData, url: str) -> str | None:
+    for link in tree.iterfind(".//link"):
+        if "canonical" in (link.get("rel") or "").lower().split() and link.get("href"):
+            return urljoin(url, link.get("href").strip())
+    value = page.meta_first("og:url")
+    return urljoin(url, value) if value else None
 
 
-def _meta(tree: Any, name: str) -> str | None:
-    for attr in ("property", "name", "itemprop"):
-        values = tree.xpath(f'//meta[@{attr}="{name}"]/@content')
-        for value in values:
-            if value and value.strip():
-                return value.strip()
-    return None
-
-
-def _published(tree: Any, url: str) -> tuple[str | None, str | None]:
-    for obj in _jsonld_objects(tree):
-        if _is_article_type(obj) and isinstance(obj.get("datePublished"), str):
-            return obj["datePublished"].strip(), "jsonld"
-    for _, name in _DATE_META:
-        value = _meta(tree, name)
-        if value:
-            return value, "meta"
-    for value in tree.xpath("//*[@itemprop='datePublished']/@datetime"):
-        return value.strip(), "itemprop"
-    match = _URL_DATE.search(url)
-    if match:
-        return "-".join(match.groups()), "url"
-    return None, None
+def _image(page: PageData, url: str) -> str | None:
+    value = page.meta_first("og:image", "og:image:url", "twitter:image")
+    if not value:
+        value = text_of([text_of(v) for v in page.article_values("image")])
+    return urljoin(url, value) if value else None
 
 
 def extract(html: str | bytes, url: str) -> Article:
     """Extract the article text and metadata of one page."""
     if isinstance(html, bytes):
-        html = html.decode("utf-8", errors="replace")
-    if not html.strip():
+        html = decode_html(html)
+    tree = _parse(html) if html.strip() else None
+    if tree is None:
         return Article(url=url, page_kind="empty")
-    tree = lxml_html.fromstring(html)
-    published_at, published_source = _published(tree, url)
-    doc = trafilatura.bare_extraction(
-        html, url=url, with_metadata=True, include_comments=False, include_tables=True,
-        favor_precision=False, deduplicate=False,
-    )
-    text = (doc.text if doc is not None else "") or ""
-    title = _meta(tree, "og:title") or (doc.title if doc is not None else None)
-    authors: list[str] = []
-    if doc is not None and doc.author:
-        authors = [a.strip() for a in doc.author.split(";") if a.strip()]
-    lang_values = tree.xpath("/html/@lang")
-    language = lang_values[0].split("-")[0].lower() if lang_values else None
-    canonical = tree.xpath('//link[@rel="canonical"]/@href')
+
+    page = parse_page(tree)
+    site_name = page.meta_first("og:site_name", "application-name")
+    if not site_name:
+        site_name = text_of([v for obj in page.articles for v in [obj.get("publisher")] if v])
+    outlet_keys = titles._site_keys(tree, page, url)
+    published_at, published_source = dates.published(tree, page, url)
+    section = page.meta_first("article:section") or text_of(page.article_values("articleSection"))
+
+    headline = titles.title(tree, page, url)
+    text, _doc = body.main_text(tree, url)
+    text = boilerplate.strip_headline(text, headline)
+    names = authors_mod.authors(tree, page, outlet_keys)
+    text = boilerplate.drop_author_bios(boilerplate.cut_trailing_lists(text), names)
+    is_paywalled = walls.declared_paywall(page)
+    page_kind = "article"
+    text = walls.drop_cookie_lines(text)
+    text, wall_found = walls.cut_paywall(text)
+    if walls.is_cookie_wall(text):
+        text, page_kind = "", "cookie_wall"
+    elif wall_found or (is_paywalled and len(text.split()) < 150):
+        page_kind = "paywall"
+        is_paywalled = True
+    elif not text.strip():
+        page_kind = "empty"
+
     return Article(
         url=url,
-        title=title,
-        authors=authors,
+        title=headline,
+        authors=names,
         published_at=published_at,
         published_at_source=published_source,
-        language=language,
+        modified_at=dates.modified(tree, page),
+        language=language.declared_language(tree, page),
         text=text,
-        canonical_url=canonical[0].strip() if canonical else None,
-        site_name=doc.sitename if doc is not None else None,
-        page_kind="article" if text else "empty",
+        canonical_url=_canonical(tree, page, url),
+        site_name=site_name,
+        section=section,
+        image=_image(page, url),
+        is_paywalled=is_paywalled,
+        page_kind=page_kind,
     )

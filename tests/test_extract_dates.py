@@ -1,0 +1,51 @@
+"""Date parsing and validation rules."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from transform.dates import _local_day_from_url, is_plausible, parse_date, url_date
+
+NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("2025-03-12T10:30:00+03:00", "2025-03-12T10:30:00+03:00"),
+        ("2025-03-12T10:30:00.000Z", "2025-03-12T10:30:00+00:00"),
+        ("2025-03-12 10:30:00 +0300", "2025-03-12T10:30:00+03:00"),
+        ("2025-03-12T10:30:00", "2025-03-12"),  # no offset stated: only the day is certain
+        ("2025-03-12", "2025-03-12"),
+        ("Wed, 12 Mar 2025 10:30:00 +0100", "2025-03-12T10:30:00+01:00"),
+        ("12.03.2025 10:30", "2025-03-12"),
+        ("2025/03/12", "2025-03-12"),
+        ("1741764600", "2025-03-12T07:30:00+00:00"),
+        ("yesterday", None),
+    ],
+)
+def test_parse_date(raw: str, expected: str | None) -> None:
+    assert parse_date(raw) == expected
+
+
+def test_future_and_ancient_dates_are_rejected() -> None:
+    assert not is_plausible("2025-06-03", NOW)
+    assert not is_plausible("2025-06-01T13:00:00+00:00", NOW)
+    assert is_plausible("2025-06-01T14:00:00+03:00", NOW)  # 11:00 UTC
+    assert not is_plausible("1994-12-31", NOW)
+
+
+def test_url_date() -> None:
+    assert url_date("https://x.example/2024/05/06/story") == "2024-05-06"
+    assert url_date("https://x.example/news/20240506/story") == "2024-05-06"
+    assert url_date("https://x.example/news/story-123456") is None
+
+
+def test_utc_instant_is_shown_on_the_urls_local_day() -> None:
+    value = _local_day_from_url("2020-02-18T02:18:11+00:00", "https://x.example/2020/02/17/a")
+    assert value.startswith("2020-02-17T")
+    assert datetime.fromisoformat(value) == datetime(2020, 2, 18, 2, 18, 11, tzinfo=UTC)
+    stated = "2020-02-18T02:18:11+00:00"
+    assert _local_day_from_url(stated, "https://x.example/2020/02/18/a") == stated

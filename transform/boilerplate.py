@@ -1,0 +1,55 @@
+"""Lines that extraction keeps but that are not the article's text."""
+
+from __future__ import annotations
+
+import re
+
+from transform.titles import _key
+
+
+def strip_headline(text: str, headline: str | None) -> str:
+    """Drop the headline when the text repeats it as its first line(s)."""
+    if not headline or not text:
+        return text
+    target = _key(headline)
+    lines = text.split("\n")
+    while lines and lines[0].strip() and _key(lines[0]) == target:
+        lines.pop(0)
+    return "\n".join(lines).lstrip("\n")
+
+
+# Headings that open a list of other articles at the end of a page.
+_MORE_FROM = re.compile(
+    r"^(?:more (?:from|on|in|stories|news)\b|related(?: articles| stories| news| coverage)?:?$|"
+    r"read (?:more|next|also)\b|you (?:may|might) also like|recommended(?: for you)?:?$|"
+    r"most (?:read|popular)|top stories$|читайте также|по теме:?$|lire aussi|à lire aussi|"
+    r"mehr zum thema|das könnte sie auch interessieren|lea también|te puede interesar|"
+    r"leggi anche|相关(?:新闻|阅读|文章)|関連記事|baca juga)",
+    re.I,
+)
+
+
+def cut_trailing_lists(text: str) -> str:
+    """Cut the text at a "More from …"/"Related" heading found in its last third."""
+    lines = text.split("\n")
+    start = (2 * len(lines)) // 3
+    for i in range(max(1, start), len(lines)):
+        line = lines[i].strip()
+        if len(line) <= 60 and _MORE_FROM.match(line):
+            return "\n".join(lines[:i]).rstrip()
+    return text
+
+
+def drop_author_bios(text: str, names: list[str]) -> str:
+    """Drop closing lines that introduce an author ("Jane Doe is a writer for …")."""
+    if not names:
+        return text
+    lines = text.split("\n")
+    while lines and any(lines[-1].startswith(name + " ") and len(lines[-1]) < 400
+                        and _BIO_VERB.match(lines[-1][len(name) + 1:])
+                        for name in names):
+        lines.pop()
+    return "\n".join(lines)
+
+
+_BIO_VERB = re.compile(r"(?:is|was|has|covers|writes|reports|joined|est|ist|es|è)\b")
