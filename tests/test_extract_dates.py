@@ -49,3 +49,18 @@ def test_utc_instant_is_shown_on_the_urls_local_day() -> None:
     assert datetime.fromisoformat(value) == datetime(2020, 2, 18, 2, 18, 11, tzinfo=UTC)
     stated = "2020-02-18T02:18:11+00:00"
     assert _local_day_from_url(stated, "https://x.example/2020/02/18/a") == stated
+
+
+def test_dates_in_links_to_other_articles_are_not_this_pages_date() -> None:
+    from transform.extract import extract
+
+    related = "".join(
+        f'<li><a href="https://news.test/world/2025/0{m}/1{m}/story-{m}.html">Story {m}</a></li>'
+        for m in range(1, 6))
+    html = ("<html><head><title>What is the SCO?</title></head><body><article><h1>What is the SCO?</h1>"
+            "<p>The Shanghai Cooperation Organisation was founded in 2001 by six states.</p>"
+            "<p>It now has ten members and meets every year at the level of heads of state.</p>"
+            f"</article><aside><ul>{related}</ul></aside></body></html>")
+    art = extract(html, "https://news.test/explainers/what-is-the-sco.html")
+    assert art.published_at is None
+    assert art.published_at_source is None

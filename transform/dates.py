@@ -7,11 +7,13 @@ before the web news era are rejected, and the URL's date is only a fallback.
 
 from __future__ import annotations
 
+import copy
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 
+from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from transform.structured import PageData, text_of
@@ -207,10 +209,26 @@ def _htmldate(tree: HtmlElement, now: datetime | None) -> str | None:
     from htmldate import find_date
 
     today = (now or datetime.now(UTC)).date()
+    # Links name other pages: a date in their URLs (related articles, archives) is another
+    # article's date, and a wrong date is worse than none.
+    tree = copy.deepcopy(tree)
+    for anchor in tree.iter("a"):
+        anchor.attrib.pop("href", None)
     try:
         # No URL here: the URL's date is our own last fallback, labelled as such.
         found = find_date(tree, original_date=True, extensive_search=True,
                           min_date=EARLIEST.isoformat(), max_date=today.isoformat())
     except (ValueError, TypeError):
         return None
+    if found and found.endswith("-01-01") and not _states_new_year(tree, found[:4]):
+        # htmldate's last resorts (a copyright year, any year in the text) come back as
+        # 1 January: a year is not a publication day.
+        return None
     return found if found and is_plausible(found, now) else None
+
+
+def _states_new_year(tree: HtmlElement, year: str) -> bool:
+    """Does the page write 1 January of that year as a full numeric date anywhere?"""
+    markup = lxml_html.tostring(tree, encoding="unicode")
+    pattern = rf"{year}[-/.]0?1[-/.]0?1(?!\d)|(?<!\d)0?1[-/.]0?1[-/.]{year}"
+    return re.search(pattern, markup) is not None
