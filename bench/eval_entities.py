@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from transform.annotate import annotate_records  # noqa: E402
+from transform.annotate import annotate_records
 
 DEFAULT = Path(__file__).resolve().parents[1] / ".." / "shared" / "eval" / "entities-dev.jsonl"
 

@@ -1,26 +1,106 @@
-"""Language identification (py3langid, model shipped in the package), cross-checked with
-the language a page declares."""
+"""Language identification, cross-checked with the language a page declares.
+
+The model is py3langid's (shipped inside the package, no download). py3langid walks its
+byte-level automaton in a Python loop per byte, about 1 ms per article; :func:`identify_many`
+runs the same automaton and the same naive-Bayes scoring with numpy over the whole batch,
+one step per byte position, so the cost per article is a few microseconds. The results are
+py3langid's own (a test checks them against ``LanguageIdentifier.classify``).
+"""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Iterable, Sequence
 from functools import cache
 
+import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
 # Enough text for a confident guess; identification cost grows with the sample.
-SAMPLE_CHARS = 300
-# Below this, a short or mixed sample is not trusted over what the page declares.
+SAMPLE_CHARS = 200
+# Below this, identification does not override what the page declares.
 MIN_CONFIDENCE = 0.90
+_CHUNK = 512
 _DECLARED = re.compile(r"^\s*([A-Za-z]{2,3})(?:[-_].*)?$")
-# Declared codes that are not ISO 639-1 but mean one: zh-Hans etc. are handled by the split.
 _ALIASES = {"jp": "ja", "iw": "he", "in": "id", "cn": "zh", "eng": "en", "rus": "ru", "zho": "zh"}
 
 
+class _Model:
+    def __init__(self) -> None:
+        ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        self.ident = ident
+        self.nextmove = np.frombuffer(ident.tk_nextmove, dtype=ident.tk_nextmove.typecode)
+        self.nextmove = self.nextmove.astype(np.int64)
+        self.rowbase = np.asarray(ident.tk_row, dtype=np.int64) << 8
+        self.output = np.asarray(ident.tk_output, dtype=np.int64)
+        self.ptc = ident.nb_ptc
+        self.pc = ident.nb_pc.astype(np.float32)
+        self.classes = list(ident.nb_classes)
+        self.alias_pairs = list(ident._alias_pairs)
+
+    @staticmethod
+    def encode(text: str) -> bytes:
+        # As py3langid does before classifying.
+        if text.isupper():
+            text = text.lower()
+        return unicodedata.normalize("NFC", text).encode("utf8", errors="surrogatepass")
+
+    def classify(self, samples: Sequence[bytes]) -> list[tuple[str, float]]:
+        out: list[tuple[str, float]] = []
+        for start in range(0, len(samples), _CHUNK):
+            out += self._classify_chunk(samples[start : start + _CHUNK])
+        return out
+
+    def _classify_chunk(self, samples: Sequence[bytes]) -> list[tuple[str, float]]:
+        n = len(samples)
+        lengths = np.fromiter((len(s) for s in samples), dtype=np.int64, count=n)
+        width = int(lengths.max()) if n else 0
+        grid = np.zeros((n, max(width, 1)), dtype=np.int64)
+        for i, s in enumerate(samples):
+            grid[i, : len(s)] = np.frombuffer(s, dtype=np.uint8)
+        state = np.zeros(n, dtype=np.int64)
+        docs, feats = [], []
+        for j in range(width):
+            live = lengths > j
+            nxt = self.nextmove[self.rowbase[state] + grid[:, j]]
+            state = np.where(live, nxt, state)
+            f = self.output[state]
+            hit = live & (f >= 0)
+            docs.append(np.nonzero(hit)[0])
+            feats.append(f[hit])
+        scores = np.tile(self.pc, (n, 1))
+        d = np.concatenate(docs) if docs else np.zeros(0, dtype=np.int64)
+        f = np.concatenate(feats) if feats else np.zeros(0, dtype=np.int64)
+        if d.size:
+            nf = self.ptc.shape[0]
+            key, counts = np.unique(d * nf + f, return_counts=True)
+            d_u, f_u = key // nf, key % nf
+            # Sparse (doc × feature) counts times the model's (feature × class) table, as a
+            # dense product over only the features this chunk uses (BLAS does the work).
+            used, col = np.unique(f_u, return_inverse=True)
+            weights = np.zeros((n, used.size), dtype=np.float32)
+            weights[d_u, col] = np.log1p(counts.astype(np.float32))
+            scores += weights @ self.ptc[used].astype(np.float32)
+        # No feature at all: uniform scores (py3langid abstains the same way).
+        featureless = np.ones(n, dtype=bool)
+        featureless[d] = False
+        scores[featureless] = 0.0
+        scores *= (1.0 / np.sqrt(np.maximum(lengths, 1)))[:, None].astype(np.float32)
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        scores /= scores.sum(axis=1, keepdims=True)
+        for a, b in self.alias_pairs:
+            scores[:, a] += scores[:, b]
+            scores[:, b] = 0.0
+        best = scores.argmax(axis=1)
+        conf = scores[np.arange(n), best]
+        pairs = zip(best.tolist(), conf.tolist(), strict=True)
+        return [(self.classes[k], float(c)) for k, c in pairs]
+
+
 @cache
-def _identifier() -> LanguageIdentifier:
-    return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+def _model() -> _Model:
+    return _Model()
 
 
 def declared_code(value: str | None) -> str | None:
@@ -35,21 +115,29 @@ def declared_code(value: str | None) -> str | None:
     return code if len(code) == 2 else None
 
 
-def identify(text: str, declared: str | None = None) -> str:
-    """Language of ``text``: the identified one when confident, else the declared one.
-
-    A confident identification wins over a declaration (pages often declare their site's
-    default language); a low-confidence one defers to the declaration when there is one.
-    """
+def decide(identified: str, confidence: float, declared: str | None) -> str:
+    """A confident identification wins over a declaration (pages often declare their site's
+    default language); a less confident one defers to the declaration when there is one."""
     hint = declared_code(declared)
-    sample = text[:SAMPLE_CHARS].strip()
-    if not sample:
-        return hint or "und"
-    lang, prob = _identifier().classify(sample)
-    if hint is None or lang == hint or prob >= MIN_CONFIDENCE:
-        return str(lang)
+    if hint is None or identified == hint or confidence >= MIN_CONFIDENCE:
+        return identified
     return hint
 
 
 def identify_many(texts: Iterable[str], declared: Iterable[str | None]) -> list[str]:
-    return [identify(t, d) for t, d in zip(texts, declared, strict=True)]
+    """ISO 639-1 language per text, cross-checked with the declared language."""
+    texts = list(texts)
+    hints = list(declared)
+    samples = [_Model.encode(t[:SAMPLE_CHARS].strip()) for t in texts]
+    guesses = _model().classify(samples)
+    out = []
+    for sample, (lang, conf), hint in zip(samples, guesses, hints, strict=True):
+        if not sample:
+            out.append(declared_code(hint) or "und")
+        else:
+            out.append(decide(lang, conf, hint))
+    return out
+
+
+def identify(text: str, declared: str | None = None) -> str:
+    return identify_many([text], [declared])[0]
