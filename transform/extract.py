@@ -13,7 +13,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from transform import authors as authors_mod
-from transform import body, boilerplate, dates, language, titles, walls
+from transform import body, boilerplate, dates, page_language, titles, walls
 from transform.article import Article
 from transform.decode import decode_html
 from transform.structured import PageData, parse_page, text_of
@@ -84,7 +84,7 @@ def extract(html: str | bytes, url: str) -> Article:
         published_at=published_at,
         published_at_source=published_source,
         modified_at=dates.modified(tree, page),
-        language=language.declared_language(tree, page),
+        language=page_language.declared_language(tree, page),
         text=text,
         canonical_url=_canonical(tree, page, url),
         site_name=site_name,

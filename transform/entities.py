@@ -1,0 +1,96 @@
+"""Entity and keyword matching over a batch of documents, vectorised with polars.
+
+One Aho–Corasick pass (``str.extract_many`` + ``str.find_many``, overlapping) finds every
+gazetteer pattern in every document; the rest is joins and window expressions on the few
+matches found, never a Python loop per article or per alias.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from transform.gazetteer import Gazetteer, normalise
+
+SPAN_KINDS = ("full", "surname", "block")
+
+
+def find_matches(docs: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """Raw pattern hits, filtered by language scope and with nested hits removed.
+
+    ``docs``: row (u32), doc (str), lang (str). Returns row, pos (byte offset in doc),
+    end, pattern, entity_id, kind, core_start, core_len.
+    """
+    norm = normalise(pl.col("doc"))
+    hits = (
+        docs.select(
+            "row",
+            "lang",
+            pattern=norm.str.extract_many(gazetteer.pattern_list, overlapping=True),
+            pos=norm.str.find_many(gazetteer.pattern_list, overlapping=True),
+        )
+        .explode(["pattern", "pos"])
+        .drop_nulls("pattern")
+        .with_columns(pl.col("pos").cast(pl.Int64))
+    )
+    hits = hits.join(gazetteer.patterns, on="pattern", how="inner").filter(
+        pl.col("scope").is_null() | (pl.col("scope") == pl.col("lang"))
+    )
+    hits = hits.with_columns(end=pl.col("pos") + pl.col("pattern").str.len_bytes())
+    spans = hits.filter(pl.col("kind").is_in(SPAN_KINDS))
+    topics = hits.filter(~pl.col("kind").is_in(SPAN_KINDS))
+    # A hit inside a longer hit ("Putin" inside "Vladimir Putin", 俄 inside 中俄) is the
+    # same mention: keep only spans not covered by an earlier or longer span.
+    outer = (
+        spans.select("row", "pos", "end")
+        .unique()
+        .sort("row", "pos", pl.col("end"), descending=[False, False, True])
+        .with_columns(cover=pl.col("end").cum_max().shift(1).over("row"))
+        .filter(pl.col("cover").is_null() | (pl.col("end") > pl.col("cover")))
+        .select("row", "pos", "end")
+    )
+    spans = spans.join(outer, on=["row", "pos", "end"], how="semi")
+    columns = ["row", "pos", "end", "pattern", "entity_id", "kind", "core_start", "core_len"]
+    return pl.concat([spans.select(columns), topics.select(columns)])
+
+
+def resolve_surnames(spans: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
+    """Entity mentions: full-name hits plus surname hits attributed to a person.
+
+    A surname counts for the person whose full name came last before it in the same
+    document; a surname in the title may also look ahead to a full name in the text.
+    Surnames with no such full name (another Wang, a Mr Xi never named) are dropped.
+    ``spans``: rows of kind full/surname from :func:`find_matches` (``title_end`` joined).
+    """
+    full = spans.filter(pl.col("kind") == "full")
+    short = (
+        spans.filter(pl.col("kind") == "surname")
+        .select("row", "pos", "end", "pattern", "core_start", "core_len", "title_end")
+        .unique()
+        .sort("pos")
+    )
+    surname_of = gazetteer.patterns.filter(pl.col("kind") == "surname").select(
+        "entity_id", "pattern"
+    )
+    anchors = (
+        full.select("row", "pos", "entity_id")
+        .join(surname_of, on="entity_id")
+        .unique()
+        .sort("pos")
+        .rename({"pos": "anchor"})
+    )
+    back = short.join_asof(
+        anchors, left_on="pos", right_on="anchor", by=["row", "pattern"], strategy="backward",
+        check_sortedness=False,
+    )
+    fwd = short.join_asof(
+        anchors, left_on="pos", right_on="anchor", by=["row", "pattern"], strategy="forward",
+        check_sortedness=False,
+    )
+    back = back.with_columns(
+        entity_id=pl.coalesce(
+            "entity_id",
+            pl.when(pl.col("pos") < pl.col("title_end")).then(fwd["entity_id"]),
+        )
+    ).drop_nulls("entity_id")
+    columns = ["row", "pos", "entity_id", "core_start", "core_len"]
+    return pl.concat([full.select(columns), back.select(columns)])
