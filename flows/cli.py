@@ -136,6 +136,26 @@ def extract(files: Annotated[list[Path] | None, typer.Argument(help="HTML files 
 
 
 @app.command()
+def annotate() -> None:
+    """JSON lines {id, title, text, language?, published_at?} on stdin → annotations on stdout."""
+    from transform.annotate import annotate_records
+
+    records = []
+    for number, line in enumerate(sys.stdin, start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            if not isinstance(record, dict) or "id" not in record:
+                raise ValueError("needs an object with an 'id'")
+        except ValueError as exc:
+            raise _fail(f"line {number}: not a JSON object with an id ({exc})") from None
+        records.append(record)
+    for result in annotate_records(records):
+        print(json.dumps(result, ensure_ascii=False))
+
+
+@app.command()
 def sql(query: str, config: ConfigOpt = Path("sources.toml"), db: DbOpt = None,
         format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
         ) -> None:

@@ -26,6 +26,7 @@ from flows.report import headline_markdown, source_table, verdict
 from ingest.config import Config, Source, load_config
 from ingest.fetch import Fetcher, FetchResult, decoded_text
 from ingest.harvest import Harvest, harvest
+from transform.annotate import entities_frame
 from transform.pipeline import Page, process_pages
 from transform.urls import canonical_url
 from warehouse.known import known_urls
@@ -101,10 +102,11 @@ async def harvest_source(source: Source, fetcher: Fetcher, known: set[str],
 
 
 @task(task_run_name="extract-batch-{number}", cache_policy=NO_CACHE)
-def extract_batch(pages: list[Page], number: int) -> pl.DataFrame:
-    frame = process_pages(pages)
+def extract_batch(pages: list[Page], number: int) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Extract, normalise and annotate one batch of pages: (articles, mentions)."""
+    result = process_pages(pages)
     reporter().advance("extract", len(pages))
-    return frame
+    return result
 
 
 @task(task_run_name="load-{run_id}", cache_policy=NO_CACHE)
@@ -214,9 +216,10 @@ async def run_pipeline(config: Config) -> RunSummary:
 
     pages = _pages(harvests)
     progress.start("extract", len(pages))
-    frames = [extract_batch(pages[i:i + BATCH_SIZE], i // BATCH_SIZE + 1)
-              for i in range(0, len(pages), BATCH_SIZE)]
-    articles = pl.concat(frames, how="diagonal_relaxed") if frames else None
+    batches = [extract_batch(pages[i:i + BATCH_SIZE], i // BATCH_SIZE + 1)
+               for i in range(0, len(pages), BATCH_SIZE)]
+    articles = pl.concat([a for a, _ in batches]) if batches else None
+    mentions = pl.concat([m for _, m in batches]) if batches else None
     progress.finish("extract", f"{0 if articles is None else articles.height} articles")
     log.info("extract: %d pages → %d articles", len(pages),
              0 if articles is None else articles.height)
@@ -224,15 +227,11 @@ async def run_pipeline(config: Config) -> RunSummary:
     summaries = _summaries(harvests)
     tables = {"fetches": _fetch_frame(fetch_log, run_id),
               "runs": _runs_frame(run_id, started, summaries, fetch_log)}
-    if articles is not None and articles.height:
-        tables["articles"] = articles.with_columns(
-            pl.lit(run_id).alias("run_id"),
-            pl.lit(None, pl.Float64).alias("relevance"),
-            pl.lit(None, pl.Boolean).alias("is_relevant"),
-            pl.lit(None, pl.List(pl.String)).alias("topics"),
-        )
-    else:
-        tables["articles"] = _empty_articles()
+    if articles is None:
+        articles, mentions = process_pages([])
+    tables["articles"] = articles.with_columns(pl.lit(run_id).alias("run_id"))
+    tables["mentions"] = mentions
+    tables["entities"] = entities_frame()
     stage_batch(data_dir, run_id, tables)
     loaded = publish_batches(db_path, data_dir, run_id)
     progress.finish("load", f"{len(loaded)} batch(es) published")
@@ -243,11 +242,25 @@ async def run_pipeline(config: Config) -> RunSummary:
             s.new, s.updated, s.unchanged, s.relevant, s.duplicate = counts.per_source.get(
                 s.name, (0, 0, 0, 0, 0))
     summary = RunSummary(run_id, str(db_path), summaries, published_batches=len(loaded))
-    if articles is not None and articles.height:
-        langs = articles.group_by("language").len().sort(["len", "language"],
-                                                           descending=[True, False])
-        summary.languages = [(str(lang), int(n)) for lang, n in langs.iter_rows()]
+    _headline_figures(summary, articles, mentions)
     return summary
+
+
+def _headline_figures(summary: RunSummary, articles: pl.DataFrame,
+                      mentions: pl.DataFrame, top: int = 10) -> None:
+    """Articles by language, and the entities and entity pairs that appeared most."""
+    langs = articles.group_by("language").len().sort(["len", "language"],
+                                                      descending=[True, False])
+    summary.languages = [(str(lang), int(n)) for lang, n in langs.iter_rows()]
+    names = entities_frame().select("entity_id", "name")
+    per_article = mentions.select("article_id", "entity_id").unique().join(names, on="entity_id")
+    counts = per_article.group_by("name").len().sort(["len", "name"], descending=[True, False])
+    summary.top_entities = [(str(n), int(c)) for n, c in counts.head(top).iter_rows()]
+    pairs = (per_article.join(per_article, on="article_id", suffix="_b")
+             .filter(pl.col("name") < pl.col("name_b"))
+             .group_by("name", "name_b").len()
+             .sort(["len", "name", "name_b"], descending=[True, False, False]))
+    summary.top_pairs = [(str(a), str(b), int(c)) for a, b, c in pairs.head(top).iter_rows()]
 
 
 def summary_of(state: State[Any]) -> RunSummary:
@@ -256,15 +269,6 @@ def summary_of(state: State[Any]) -> RunSummary:
     if isinstance(result, BaseException):
         raise result
     return result["summary"]
-
-
-def _empty_articles() -> pl.DataFrame:
-    from transform.normalize import RECORD_SCHEMA, normalize
-
-    return normalize(pl.DataFrame(schema=RECORD_SCHEMA)).with_columns(
-        pl.lit(None, pl.String).alias("run_id"), pl.lit(None, pl.Float64).alias("relevance"),
-        pl.lit(None, pl.Boolean).alias("is_relevant"),
-        pl.lit(None, pl.List(pl.String)).alias("topics"))
 
 
 @flow(name="nightly-ingest", log_prints=False)

@@ -8,11 +8,14 @@ paragraphs) is used instead.
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import trafilatura
 from lxml.html import HtmlElement
 from trafilatura import baseline
+
+from transform.boilerplate import prune_link_blocks
 
 # Below this share of the page's paragraph words, the first result has missed the body.
 _SHORT_SHARE = 0.25
@@ -25,8 +28,9 @@ def _paragraph_words(tree: HtmlElement) -> int:
 def main_text(tree: HtmlElement, url: str) -> tuple[str, Any]:
     """Main text of a parsed page and trafilatura's document.
 
-    ``tree`` is not modified: trafilatura works on its own copy.
+    ``tree`` is not modified.
     """
+    tree = prune_link_blocks(copy.deepcopy(tree))
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=False, include_comments=False, include_tables=True,
         favor_precision=True, deduplicate=False,

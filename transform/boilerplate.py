@@ -4,7 +4,15 @@ from __future__ import annotations
 
 import re
 
+from lxml.html import HtmlElement
+
 from transform.titles import _key
+
+# A block this short whose text is mostly link text is a pointer to another article
+# ("Read also: <a>…</a>", a related-stories box), not part of this one.
+_LINK_BLOCK_MAX_WORDS = 40
+_LINK_BLOCK_DENSITY = 0.6
+_LINK_BLOCK_TAGS = ("p", "aside", "div")
 
 
 def strip_headline(text: str, headline: str | None) -> str:
@@ -53,3 +61,31 @@ def drop_author_bios(text: str, names: list[str]) -> str:
 
 
 _BIO_VERB = re.compile(r"(?:is|was|has|covers|writes|reports|joined|est|ist|es|è)\b")
+
+
+def _link_density(element: HtmlElement) -> tuple[float, int]:
+    text = element.text_content()
+    length = len(text.strip())
+    if not length:
+        return 0.0, 0
+    linked = sum(len(a.text_content().strip()) for a in element.iter("a"))
+    return linked / length, len(text.split())
+
+
+def prune_link_blocks(tree: HtmlElement) -> HtmlElement:
+    """Remove short, link-dominated blocks in place (inline "read also" boxes and the like).
+
+    Extractors keep such blocks when they sit inside the article's container; their
+    headlines then read as part of the story (and name entities it never mentions).
+    """
+    doomed = []
+    for element in tree.iter(*_LINK_BLOCK_TAGS):
+        if element.find(".//a") is None:
+            continue
+        density, words = _link_density(element)
+        if density >= _LINK_BLOCK_DENSITY and words <= _LINK_BLOCK_MAX_WORDS:
+            doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return tree

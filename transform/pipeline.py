@@ -14,6 +14,7 @@ from typing import Any
 
 import polars as pl
 
+from transform.annotate import annotate
 from transform.extract import extract
 from transform.normalize import RECORD_SCHEMA, normalize
 
@@ -73,8 +74,28 @@ def extract_pages(pages: Sequence[Page], parallel: bool = True) -> list[dict[str
     return [_extract_record(p) for p in pages]
 
 
-def process_pages(pages: Sequence[Page], parallel: bool = True) -> pl.DataFrame:
-    """Extract and normalise a batch; pages that hold no article text are left out."""
+MENTION_SCHEMA = {"article_id": pl.String, "entity_id": pl.String, "surface": pl.String,
+                  "count": pl.Int32, "in_title": pl.Boolean}
+
+
+def annotate_articles(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Add language, relevance and topics to normalised articles; return them with their
+    entity mentions (one row per article, entity and surface form)."""
+    notes = annotate(articles.select(
+        pl.col("article_id").alias("id"), "title", "text", "language", "published_at"))
+    annotated = articles.drop("language").with_columns(
+        notes["language"], notes["relevance"], notes["is_relevant"], notes["topics"])
+    mentions = (notes.select(pl.col("id").alias("article_id"), "mentions")
+                .explode("mentions").drop_nulls("mentions").unnest("mentions")
+                .cast(MENTION_SCHEMA))  # type: ignore[arg-type]
+    return annotated, mentions.select(list(MENTION_SCHEMA))
+
+
+def process_pages(pages: Sequence[Page], parallel: bool = True
+                  ) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Extract, normalise and annotate a batch: (articles, mentions).
+
+    Pages that hold no article text (empty pages, paywalls, cookie walls) are left out.
+    """
     records = [r for r in extract_pages(pages, parallel) if r.pop("page_kind") == "article"]
-    frame = pl.DataFrame(records, schema=RECORD_SCHEMA)
-    return normalize(frame)
+    return annotate_articles(normalize(pl.DataFrame(records, schema=RECORD_SCHEMA)))

@@ -1,0 +1,36 @@
+"""Inline pointers to other articles are not part of the article's text."""
+
+from __future__ import annotations
+
+from transform.extract import extract
+
+BODY = [
+    "Ribuan suporter memadati stadion pada Selasa malam untuk menyaksikan laga kualifikasi.",
+    "Tim tuan rumah mencetak gol tunggal pada menit ke-71 melalui sundulan bek tengah.",
+    "Pelatih mengatakan timnya akan beristirahat dua hari sebelum bertolak ke laga tandang.",
+    "Federasi meminta suporter tetap tertib dan berterima kasih atas dukungan masyarakat.",
+]
+
+
+def _page(inline: str) -> str:
+    paragraphs = [f"<p>{p} {p}</p>" for p in BODY]
+    paragraphs.insert(2, inline)
+    return ("<html lang='id'><head><title>Timnas menang</title></head><body><article>"
+            "<h1>Timnas menang</h1>" + "".join(paragraphs) + "</article></body></html>")
+
+
+def test_read_also_paragraph_is_dropped_and_the_story_kept() -> None:
+    inline = ('<p class="also"><strong>Baca juga:</strong> <a href="/x/china-dan-rusia">'
+              "China dan Rusia sepakat memperdalam kemitraan strategis</a></p>")
+    art = extract(_page(inline), "https://berita.test/olahraga/timnas-menang/")
+    assert "Rusia" not in art.text
+    assert art.text.startswith(BODY[0])
+    assert all(p in art.text for p in BODY)
+
+
+def test_a_paragraph_with_a_link_in_its_prose_is_kept() -> None:
+    inline = ("<p>Menurut <a href='/profil/federasi'>federasi sepak bola</a>, penjualan tiket "
+              "untuk laga berikutnya akan dibuka pekan depan melalui aplikasi resmi dan loket "
+              "stadion, dengan harga yang sama seperti pertandingan sebelumnya.</p>")
+    art = extract(_page(inline), "https://berita.test/olahraga/timnas-menang/")
+    assert "penjualan tiket" in art.text
