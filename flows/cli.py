@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 from typing import Annotated, Any
@@ -12,12 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-# Prefect reads its settings at import time; these defaults keep a command-line run quiet
-# and offline-friendly. A user's own environment wins.
-os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
-os.environ.setdefault("DO_NOT_TRACK", "1")
-# On a loaded machine the ephemeral server can miss Prefect's default 20 s start-up limit.
-os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+from flows.prefect_env import apply_defaults, stop_ephemeral_servers
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="sinorus: news about Russia–China relations, in every language, in DuckDB.")
@@ -35,10 +29,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _run_flow(config_path: Path, db: Path | None) -> int:
-    if not os.environ.get("PREFECT_API_URL"):
-        # Without a Prefect server nobody reads Prefect's own log lines: the terminal gets
-        # sinorus's progress and summary instead. With a server they go to its UI.
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+    apply_defaults(quiet_logs=True)
     from flows.nightly import nightly_ingest, summary_of
     from flows.progress import LogReporter, RichReporter, set_reporter
     from flows.summary import print_summary
@@ -65,8 +56,15 @@ def _run_flow(config_path: Path, db: Path | None) -> int:
         summary = summary_of(state)
     except (WarehouseBusyError, WarehouseError, ConfigError) as exc:
         raise _fail(str(exc)) from None
+    except RuntimeError as exc:
+        if "ephemeral Prefect API server" not in str(exc):
+            raise
+        raise _fail("Prefect's temporary server did not start in time; set "
+                    "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS higher or point "
+                    "PREFECT_API_URL at a running server") from None
     finally:
         progress.close()
+        stop_ephemeral_servers()
     print_summary(out, summary)
     return 1 if summary.failed_sources else 0
 
@@ -75,6 +73,24 @@ def _run_flow(config_path: Path, db: Path | None) -> int:
 def run(config: ConfigOpt = Path("sources.toml"), db: DbOpt = None) -> None:
     """One ingestion run now, as the nightly schedule would."""
     raise typer.Exit(_run_flow(config, db))
+
+
+@app.command()
+def serve(config: ConfigOpt = Path("sources.toml"), db: DbOpt = None) -> None:
+    """Register the nightly-ingest deployment with its cron schedule and serve it."""
+    apply_defaults()
+    from ingest.config import ConfigError, load_config
+
+    try:
+        cfg = load_config(config)
+        from flows.serve import build_deployment, serve_nightly
+
+        build_deployment(cfg, config, db)  # validates the schedule before serving
+    except ConfigError as exc:
+        raise _fail(str(exc)) from None
+    err.print(f"serving deployment nightly-ingest/nightly-ingest "
+              f"(cron {cfg.schedule.cron!r}, {cfg.schedule.timezone}); Ctrl-C stops")
+    serve_nightly(cfg, config, db)
 
 
 @app.command()

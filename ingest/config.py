@@ -11,6 +11,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SOURCE_KINDS = ("rss", "atom", "sitemap", "gdelt", "urls")
 
@@ -179,6 +180,10 @@ def parse_config(text: str, base_dir: Path | None = None, path: Path | None = No
         cron=str(sched_table.get("cron", Schedule.cron)),
         timezone=str(sched_table.get("timezone", Schedule.timezone)),
     )
+    try:
+        ZoneInfo(schedule.timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(f"schedule.timezone: unknown time zone {schedule.timezone!r}") from None
     return Config(wh_path, fetch, sources, schedule, path)
 
 
