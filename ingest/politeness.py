@@ -74,8 +74,13 @@ class HostState:
             yield
 
     def slow_down(self, delay_s: float) -> None:
-        """Raise the gap between requests (robots.txt Crawl-delay); never lowers it."""
-        self.delay_s = max(self.delay_s, delay_s)
+        """Raise the gap between requests (robots.txt Crawl-delay); never lowers it.
+
+        The turn already booked after the robots.txt request is pushed back too.
+        """
+        if delay_s > self.delay_s:
+            self.next_start += delay_s - self.delay_s
+            self.delay_s = delay_s
 
     def retry_after(self, wait_s: float, why: str) -> bool:
         """Obey Retry-After: no request before then. False (and deferred) past the budget."""
