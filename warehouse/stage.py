@@ -13,7 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
-STAGED_TABLES = ("articles", "mentions", "fetches", "runs")
+STAGED_TABLES = ("articles", "mentions", "fetches", "runs", "http_cache", "source_status")
 
 
 def staging_dir(data_dir: Path) -> Path:
