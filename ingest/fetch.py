@@ -195,7 +195,10 @@ class Fetcher:
                           s.host_failure_limit)
 
     async def __aenter__(self) -> Fetcher:
-        self.politeness = self._new_politeness()  # the run's budget starts now
+        # A run starts now: its budget, host states and robots.txt cache are new.
+        self.politeness = self._new_politeness()
+        self.robots = RobotsCache(self._fetch_robots, self.settings.user_agent,
+                                  self.settings.max_crawl_delay_s)
         self._client = httpx.AsyncClient(
             transport=self._transport,
             follow_redirects=False,

@@ -6,12 +6,15 @@ log and that the good pages of the same run were fetched.
 
 from __future__ import annotations
 
+import gzip
 import resource
 import time
 import tracemalloc
 from typing import Any
 
-from ingest.fetch import FetchResult, decoded_text
+import pytest
+
+from ingest.fetch import FetchResult, _decode_content, _TooLarge, backoff_s, decoded_text
 from tests.faultsite import (
     FaultSite,
     Reply,
@@ -191,3 +194,29 @@ def test_page_declared_utf8_that_is_windows_1251(site: FaultSite) -> None:
     decoded = decoded_text(result)
     assert "Москва и Пекин подписали" in decoded
     assert "Россия и Китай" in decoded
+
+
+# --- pure functions -------------------------------------------------------------------
+
+def test_multi_member_gzip_is_inflated_whole_and_bounded() -> None:
+    body = gzip.compress(b"a" * 100) + gzip.compress(b"b" * 100)
+    assert _decode_content(body, "gzip", 1000) == b"a" * 100 + b"b" * 100
+    with pytest.raises(_TooLarge):
+        _decode_content(body, "gzip", 150)
+
+
+def test_content_encoding_layers_are_limited() -> None:
+    body = gzip.compress(gzip.compress(gzip.compress(b"x")))
+    assert _decode_content(gzip.compress(gzip.compress(b"x")), "gzip, gzip", 100) == b"x"
+    with pytest.raises(ValueError, match="layers"):
+        _decode_content(body, "gzip, gzip, gzip", 100)
+    with pytest.raises(ValueError, match="unsupported"):
+        _decode_content(b"....", "br", 10)
+
+
+def test_backoff_grows_exponentially_with_jitter() -> None:
+    for attempt in (1, 2, 3, 4):
+        ceiling = 0.5 * 2 ** (attempt - 1)
+        waits = [backoff_s(attempt, 0.5) for _ in range(50)]
+        assert all(ceiling / 2 <= w <= ceiling for w in waits)
+        assert len(set(waits)) > 1
