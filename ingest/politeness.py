@@ -5,8 +5,8 @@ starts by the host's delay (``per_host_delay_s`` or a larger robots.txt ``Crawl-
 bounds requests in flight, obeys ``Retry-After``, and ends the host's run early in two
 ways that are recorded differently in the fetch log:
 
-- *deferred*: the host asked us to wait longer than the run has left. Its URLs are
-  not failures; the next run picks them up.
+- *deferred*: the host asked us to wait longer than the run has left (or the run's
+  budget is spent). Its URLs are not failures; the next run picks them up.
 - *disabled*: the host failed ``host_failure_limit`` times in a row with transient
   errors; asking it again tonight would only add load to a struggling server.
 """
@@ -63,6 +63,9 @@ class HostState:
                 while True:
                     self.check()  # it may have been deferred or disabled while we queued
                     now = time.monotonic()
+                    if now > self.deadline:
+                        self.defer("the run's fetching budget is spent")
+                        self.check()
                     if self.next_start <= now:
                         break
                     if self.next_start > self.deadline:

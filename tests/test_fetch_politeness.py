@@ -169,6 +169,20 @@ def test_retry_after_past_the_budget_defers_the_host(site: FaultSite, other_site
     assert [r.path for r in _page_hits(site)] == ["/busy.html"]
 
 
+def test_pages_past_the_run_budget_are_deferred(site: FaultSite, other_site: FaultSite
+                                                ) -> None:
+    paths = [f"/p/{i}.html" for i in range(6)]
+    for path in paths:
+        site.page(path)
+    site.serve("/robots.txt", b"User-agent: *\nCrawl-delay: 1\n",
+               headers={"Content-Type": "text/plain"})
+    log = _run(site, other_site, paths, run_budget_s=2.5)
+    outcomes = [row(log, site.url(p)).outcome for p in paths]
+    assert "ok" in outcomes and "deferred" in outcomes
+    assert outcomes == sorted(outcomes, key=lambda o: o != "ok")  # in feed order
+    assert len(_page_hits(site)) == outcomes.count("ok")
+
+
 def test_host_that_keeps_failing_is_switched_off(site: FaultSite, other_site: FaultSite
                                                  ) -> None:
     paths = [f"/down/{i}.html" for i in range(8)]
