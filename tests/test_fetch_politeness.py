@@ -103,7 +103,8 @@ def test_crawl_delay_is_honoured(site: FaultSite, other_site: FaultSite) -> None
     assert all(row(log, site.url(p)).outcome == "ok" for p in paths)
     starts = sorted(r.at for r in _page_hits(site))
     assert len(starts) == 3
-    assert all(b - a >= 0.95 for a, b in itertools.pairwise(starts)), starts
+    # Arrival times at the server, so allow for scheduling jitter under load.
+    assert all(b - a >= 0.8 for a, b in itertools.pairwise(starts)), starts
 
 
 def test_crawl_delay_above_the_maximum_skips_the_host(site: FaultSite,
@@ -144,12 +145,13 @@ def test_429_with_retry_after_seconds_is_obeyed(site: FaultSite, other_site: Fau
 
 def test_503_with_retry_after_http_date_is_obeyed(site: FaultSite, other_site: FaultSite
                                                   ) -> None:
-    when = format_datetime(datetime.now(UTC) + timedelta(seconds=2), usegmt=True)
+    # HTTP-dates have whole seconds: +3 s is at least 2 s away when the client reads it.
+    when = format_datetime(datetime.now(UTC) + timedelta(seconds=3), usegmt=True)
     site.add("/busy.html", _once_then_ok(Reply(503, b"maintenance", {"Retry-After": when})))
     log = _run(site, other_site, ["/busy.html"])
     assert row(log, site.url("/busy.html")).outcome == "ok"
     hits = site.hits("/busy.html")
-    assert len(hits) == 2 and hits[1].at - hits[0].at >= 0.95
+    assert len(hits) == 2 and hits[1].at - hits[0].at >= 1.5
 
 
 def test_retry_after_past_the_budget_defers_the_host(site: FaultSite, other_site: FaultSite
@@ -171,16 +173,21 @@ def test_retry_after_past_the_budget_defers_the_host(site: FaultSite, other_site
 
 def test_pages_past_the_run_budget_are_deferred(site: FaultSite, other_site: FaultSite
                                                 ) -> None:
-    paths = [f"/p/{i}.html" for i in range(6)]
-    for path in paths:
+    def slow(_request: Request) -> Reply:
+        time.sleep(1.5)  # the first page outlasts the run's 1 s budget
+        return Reply(200, b"<html><body><p>slow but fine</p></body></html>")
+
+    site.add("/slow.html", slow)
+    paths = ["/slow.html", "/p/1.html", "/p/2.html"]
+    for path in paths[1:]:
         site.page(path)
-    site.serve("/robots.txt", b"User-agent: *\nCrawl-delay: 1\n",
-               headers={"Content-Type": "text/plain"})
-    log = _run(site, other_site, paths, run_budget_s=2.5)
-    outcomes = [row(log, site.url(p)).outcome for p in paths]
-    assert "ok" in outcomes and "deferred" in outcomes
-    assert outcomes == sorted(outcomes, key=lambda o: o != "ok")  # in feed order
-    assert len(_page_hits(site)) == outcomes.count("ok")
+    log = _run(site, other_site, paths, run_budget_s=1.0)
+    assert row(log, site.url("/slow.html")).outcome == "ok"
+    for path in paths[1:]:
+        result = row(log, site.url(path))
+        assert result.outcome == "deferred"
+        assert "budget is spent" in result.reason
+    assert [r.path for r in _page_hits(site)] == ["/slow.html"]
 
 
 def test_host_that_keeps_failing_is_switched_off(site: FaultSite, other_site: FaultSite
