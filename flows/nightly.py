@@ -33,14 +33,21 @@ from warehouse.known import known_urls
 from warehouse.load import LoadCounts, load_batch
 from warehouse.publish import open_for_writing, writer_lock
 from warehouse.stage import discard_batch, pending_batches, stage_batch
+from warehouse.state import (
+    SourceHealth,
+    http_cache_frame,
+    read_fetch_state,
+    source_status_frame,
+)
 
 BATCH_SIZE = 200
+FAILING_STREAK = 3  # a source failing this many runs in a row is called out
 
 FETCH_SCHEMA = {
     "fetch_id": pl.String, "run_id": pl.String, "source": pl.String, "kind": pl.String,
     "url": pl.String, "final_url": pl.String, "status": pl.Int32, "outcome": pl.String,
     "reason": pl.String, "bytes": pl.Int64, "elapsed_ms": pl.Int32,
-    "fetched_at": pl.Datetime("us", "UTC"),
+    "fetched_at": pl.Datetime("us", "UTC"), "attempts": pl.Int32,
 }
 
 
@@ -59,10 +66,20 @@ class SourceSummary:
     relevant: int = 0
     duplicate: int = 0
     error: str = ""
+    deferred: str = ""  # why the source's host asked us to come back next run
+    health: SourceHealth | None = None  # after this run, as the warehouse now records it
 
     @property
     def ok(self) -> bool:
         return not self.error
+
+    @property
+    def status(self) -> str:
+        return "failed" if self.error else "deferred" if self.deferred else "ok"
+
+    @property
+    def failing_streak(self) -> int:
+        return self.health.consecutive_failures if self.health else 0
 
 
 @dataclass(slots=True)
@@ -79,9 +96,17 @@ class RunSummary:
     def failed_sources(self) -> list[SourceSummary]:
         return [s for s in self.sources if not s.ok]
 
+    @property
+    def chronically_failing(self) -> list[SourceSummary]:
+        """Sources that have failed FAILING_STREAK or more runs in a row."""
+        return [s for s in self.sources if s.failing_streak >= FAILING_STREAK]
+
     def to_dict(self) -> dict[str, Any]:
         return {"run_id": self.run_id, "db_path": self.db_path,
-                "failed_sources": [s.name for s in self.failed_sources]}
+                "failed_sources": [s.name for s in self.failed_sources],
+                "deferred_sources": [s.name for s in self.sources if s.deferred],
+                "failing_streaks": {s.name: s.failing_streak
+                                    for s in self.chronically_failing}}
 
 
 def new_run_id(now: datetime | None = None) -> str:
@@ -130,7 +155,7 @@ def _fetch_frame(log: list[FetchResult], run_id: str) -> pl.DataFrame:
         "fetch_id": f"{run_id}:{i:06d}", "run_id": run_id, "source": r.source, "kind": r.kind,
         "url": r.url, "final_url": r.final_url, "status": r.status, "outcome": r.outcome,
         "reason": r.reason, "bytes": r.bytes, "elapsed_ms": r.elapsed_ms,
-        "fetched_at": r.fetched_at,
+        "fetched_at": r.fetched_at, "attempts": r.attempts,
     } for i, r in enumerate(log)]
     return pl.DataFrame(rows, schema=FETCH_SCHEMA)
 
@@ -151,14 +176,21 @@ def _pages(harvests: list[Harvest]) -> list[Page]:
 def _summaries(harvests: list[Harvest]) -> list[SourceSummary]:
     out = []
     for h in harvests:
-        failures = Counter(r.outcome for _, r in h.pages if not r.ok)
+        # Deferred pages are not failures: their host asked us to come back next run.
+        failures = Counter(r.outcome for _, r in h.pages
+                           if not r.ok and r.outcome != "deferred")
+        deferred = [r.reason for _, r in h.pages if r.outcome == "deferred"]
         summary = SourceSummary(
             name=h.source.name, discovered=len(h.candidates), skipped_known=h.skipped_known,
             fetched=sum(1 for _, r in h.pages if r.ok), failed=dict(failures))
         permanent = sum(1 for _, r in h.pages if r.status in (404, 410))
-        if h.discovery_failed:
+        if h.discovery_deferred:
+            summary.deferred = h.discovery_deferred
+        elif h.discovery_failed:
             summary.error = "; ".join(h.errors)
-        elif h.pages and not summary.fetched and not permanent:
+        elif deferred and not failures and not summary.fetched:
+            summary.deferred = deferred[0]
+        elif h.pages and failures and not summary.fetched and not permanent:
             # Pages that are gone (404/410) are the page's problem; a source all of whose
             # pages time out or fail to connect is broken.
             summary.error = f"every page failed ({', '.join(sorted(failures))})"
@@ -179,7 +211,8 @@ def _runs_frame(run_id: str, started: datetime, summaries: list[SourceSummary],
         "sources": len(summaries), "sources_failed": sum(not s.ok for s in summaries),
         "discovered": sum(s.discovered for s in summaries),
         "fetched": sum(s.fetched for s in summaries),
-        "fetch_failed": sum(1 for r in fetch_log if not r.ok and r.outcome != "not_modified"),
+        "fetch_failed": sum(1 for r in fetch_log if r.kind == "page" and not r.ok
+                            and r.outcome not in ("not_modified", "deferred")),
         "articles_new": 0, "articles_updated": 0, "articles_unchanged": 0, "relevant": 0,
         "per_source": per_source,
     }], schema_overrides={"started_at": pl.Datetime("us", "UTC"),
@@ -193,6 +226,7 @@ async def run_pipeline(config: Config) -> RunSummary:
     db_path, data_dir = config.warehouse_path, config.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     known = await asyncio.to_thread(known_urls, db_path, data_dir)
+    state = await asyncio.to_thread(read_fetch_state, db_path)
     progress = reporter()
     progress.start("discover", len(config.sources))
     progress.start("fetch")
@@ -201,7 +235,7 @@ async def run_pipeline(config: Config) -> RunSummary:
         if result.kind == "page":
             progress.advance("fetch")
 
-    async with Fetcher(config.fetch, on_result=on_fetch) as fetcher:
+    async with Fetcher(config.fetch, on_result=on_fetch, http_cache=state.http_cache) as fetcher:
         harvests = list(await asyncio.gather(*(
             harvest_source(s, fetcher, known, config.fetch.max_pages_per_source)
             for s in config.sources)))
@@ -226,7 +260,10 @@ async def run_pipeline(config: Config) -> RunSummary:
 
     summaries = _summaries(harvests)
     tables = {"fetches": _fetch_frame(fetch_log, run_id),
-              "runs": _runs_frame(run_id, started, summaries, fetch_log)}
+              "runs": _runs_frame(run_id, started, summaries, fetch_log),
+              "http_cache": http_cache_frame([v for h in harvests for v in h.validators]),
+              "source_status": source_status_frame(
+                  run_id, started, [(s.name, s.status, s.error) for s in summaries])}
     if articles is None:
         articles, mentions = process_pages([])
     tables["articles"] = articles.with_columns(pl.lit(run_id).alias("run_id"))
@@ -241,6 +278,9 @@ async def run_pipeline(config: Config) -> RunSummary:
         for s in summaries:
             s.new, s.updated, s.unchanged, s.relevant, s.duplicate = counts.per_source.get(
                 s.name, (0, 0, 0, 0, 0))
+    health = (await asyncio.to_thread(read_fetch_state, db_path, http_cache=False)).health
+    for s in summaries:
+        s.health = health.get(s.name)
     summary = RunSummary(run_id, str(db_path), summaries, published_batches=len(loaded))
     _headline_figures(summary, articles, mentions)
     return summary

@@ -27,8 +27,11 @@ class FetchSettings:
     timeout_s: float = 30.0
     per_host_delay_s: float = 1.0
     per_host_concurrency: int = 1
-    max_crawl_delay_s: float = 30.0
-    max_retries: int = 2
+    max_crawl_delay_s: float = 30.0  # hosts whose robots.txt asks for more are skipped
+    max_retries: int = 2  # for transient failures only
+    retry_backoff_s: float = 1.0  # first backoff; doubles per retry, with jitter
+    host_failure_limit: int = 5  # consecutive transient failures before a host is switched off
+    run_budget_s: float = 3600.0  # a host asking to wait past this is deferred to the next run
     max_pages_per_source: int = 500
     allowed_private_networks: tuple[str, ...] = ()
 

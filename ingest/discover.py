@@ -66,8 +66,9 @@ def _child_text(element: etree._Element, *names: str) -> str | None:
 
 
 def _parse_xml(body: bytes, url: str) -> etree._Element | InvalidDocument:
-    head = body[:4096]
-    if _DOCTYPE.search(head) and _ENTITY_DECL.search(body[:65536]):
+    # The internal subset precedes the root element; look well past a long prolog.
+    head = body[:65536]
+    if _DOCTYPE.search(head) and _ENTITY_DECL.search(head):
         return InvalidDocument(url, "document declares XML entities (refused: entity expansion)")
     try:
         root = etree.fromstring(body, parser=_PARSER)

@@ -2,9 +2,12 @@
 
 httpx alone follows redirects and decompresses bodies without any limit, and its read
 timeout restarts on every chunk. This module therefore follows redirects itself (checking
-each hop), reads raw bytes under a total deadline and a byte cap, and inflates gzip and
-deflate with a bounded output. Every attempt ends as a :class:`FetchResult` (a row of the
-fetch log); per-URL failures are values, never exceptions.
+each hop against robots.txt and the address guard), reads raw bytes under a total deadline
+and a byte cap, and inflates gzip and deflate with a bounded output. Every URL ends as one
+:class:`FetchResult` (a row of the fetch log); per-URL failures are values, never
+exceptions. Politeness (turns, Retry-After, switch-off) lives in :mod:`ingest.politeness`,
+robots.txt in :mod:`ingest.robots`, conditional requests in :mod:`ingest.conditional`;
+the vocabulary of outcomes is documented in docs/fetching.md.
 """
 
 from __future__ import annotations
@@ -13,37 +16,53 @@ import asyncio
 import random
 import time
 import zlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import httpx
 
+from ingest.conditional import CONDITIONAL_KINDS, CacheEntry, body_sha1, conditional_headers
 from ingest.config import FetchSettings
 from ingest.netguard import BlockedAddressError, GuardedTransport
+from ingest.politeness import HostState, HostUnavailable, Politeness
+from ingest.robots import RobotsCache
 
 MAX_REDIRECTS = 5
+MAX_CONTENT_CODINGS = 2  # "gzip" or "gzip, gzip"; each layer is bounded separately
+MAX_DOCUMENT_BYTES = 50 * 1024 * 1024  # sitemaps.org: 50 MB uncompressed
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 TRANSIENT_STATUSES = frozenset({408, 429, 500, 502, 503, 504})
+_CONDITIONAL_HEADERS = frozenset({"if-none-match", "if-modified-since"})
 
-# The fetch log's outcome vocabulary (documented in docs/schema.md).
+# The fetch log's outcome vocabulary (documented in docs/fetching.md).
 OUTCOMES = (
     "ok", "not_modified", "http_error", "timeout", "connect_error", "too_large",
     "robots_denied", "blocked_address", "bad_content_type", "redirect_loop",
-    "too_many_redirects", "decode_error", "deferred", "host_disabled",
+    "too_many_redirects", "decode_error", "deferred", "host_disabled", "invalid_document",
 )
+# Outcomes that say nothing about the URL itself, only about tonight: try again next run.
+_RETRY_LATER = frozenset({"timeout", "connect_error", "deferred", "host_disabled"})
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 XML_TYPES = ("application/xml", "text/xml", "application/rss+xml", "application/atom+xml",
              "application/rdf+xml", "application/x-gzip", "application/gzip",
              "application/octet-stream", "text/plain")
+# Magic numbers of bodies that are never articles, whatever their Content-Type says.
+_BINARY_MAGIC = ((b"%PDF-", "a PDF"), (b"\x89PNG", "a PNG image"),
+                 (b"\xff\xd8\xff", "a JPEG image"), (b"GIF8", "a GIF image"),
+                 (b"PK\x03\x04", "a ZIP archive"), (b"\x1f\x8b", "a gzip file"))
 
 
 @dataclass(slots=True)
 class FetchResult:
-    """One fetch of one URL: a row of the ``fetches`` table, plus the body when it is usable."""
+    """One fetch of one URL: a row of the ``fetches`` table, plus the body when it is usable.
+
+    Harvesting may turn a feed's ``ok`` into ``invalid_document`` after parsing it, so the
+    log says why a feed that downloaded fine yielded nothing.
+    """
 
     url: str
     source: str
@@ -59,34 +78,23 @@ class FetchResult:
     body: bytes | None = None
     etag: str | None = None
     last_modified: str | None = None
+    body_sha1: str | None = None
+    attempts: int = 0
+    retry_later: bool = False  # not this URL's fate, only tonight's: the next run tries again
 
     @property
     def ok(self) -> bool:
         return self.outcome == "ok" and self.body is not None
 
+    @property
+    def transient(self) -> bool:
+        """A failure that a retry can fix: connect errors, timeouts, 408, 429, 5xx."""
+        return self.outcome in ("timeout", "connect_error") or (
+            self.outcome == "http_error" and self.status in TRANSIENT_STATUSES)
+
 
 class _TooLarge(Exception):
     pass
-
-
-class _HostGate:
-    """Per-host politeness: a bounded number in flight and a minimum gap between starts."""
-
-    def __init__(self, concurrency: int, delay_s: float) -> None:
-        self.semaphore = asyncio.Semaphore(concurrency)
-        self.delay_s = delay_s
-        self.next_start = 0.0
-        self.lock = asyncio.Lock()
-
-    async def wait_turn(self) -> None:
-        async with self.lock:
-            now = time.monotonic()
-            if self.next_start > now:
-                await asyncio.sleep(self.next_start - now)
-            self.next_start = max(now, self.next_start) + self.delay_s
-
-    def defer_until(self, monotonic_time: float) -> None:
-        self.next_start = max(self.next_start, monotonic_time)
 
 
 def _inflate(raw: bytes, encoding: str, max_bytes: int) -> bytes:
@@ -99,11 +107,32 @@ def _inflate(raw: bytes, encoding: str, max_bytes: int) -> bytes:
         wbits = zlib.MAX_WBITS if raw[:1] == b"\x78" else -zlib.MAX_WBITS
     else:
         raise ValueError(f"unsupported content-encoding {encoding!r}")
-    decoder = zlib.decompressobj(wbits)
-    out = decoder.decompress(raw, max_bytes + 1)
-    if len(out) > max_bytes or decoder.unconsumed_tail:
-        raise _TooLarge(f"decompressed body exceeds {max_bytes} bytes")
-    return out
+    parts: list[bytes] = []
+    produced = 0
+    data = raw
+    while data:  # a gzip file may hold several members, one after another
+        decoder = zlib.decompressobj(wbits)
+        out = decoder.decompress(data, max_bytes + 1 - produced)
+        produced += len(out)
+        if produced > max_bytes or decoder.unconsumed_tail:
+            raise _TooLarge(f"decompressed body exceeds {max_bytes} bytes")
+        parts.append(out)
+        data = decoder.unused_data
+        if not decoder.eof or wbits != 16 + zlib.MAX_WBITS or not data.strip(b"\x00"):
+            break
+    return b"".join(parts)
+
+
+def _decode_content(raw: bytes, content_encoding: str, max_bytes: int) -> bytes:
+    """Undo every Content-Encoding layer (last applied first), each one bounded."""
+    codings = [c.strip().lower() for c in content_encoding.split(",") if c.strip()]
+    codings = [c for c in codings if c != "identity"]
+    if len(codings) > MAX_CONTENT_CODINGS:
+        raise ValueError(f"{len(codings)} content-encoding layers")
+    body = raw
+    for coding in reversed(codings):
+        body = _inflate(body, coding, max_bytes)
+    return body
 
 
 def gunzip_bounded(raw: bytes, max_bytes: int) -> bytes:
@@ -114,7 +143,8 @@ def gunzip_bounded(raw: bytes, max_bytes: int) -> bytes:
         raise ValueError(str(exc)) from None
 
 
-def _retry_after_seconds(value: str | None) -> float | None:
+def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header: delta-seconds or an HTTP-date."""
     if not value:
         return None
     value = value.strip()
@@ -126,23 +156,49 @@ def _retry_after_seconds(value: str | None) -> float | None:
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=UTC)
-    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
+
+
+_retry_after_seconds = retry_after_seconds  # the old private name
+
+
+def backoff_s(attempt: int, base_s: float) -> float:
+    """Exponential backoff with jitter (half fixed, half random) before retry ``attempt``."""
+    ceiling = base_s * 2 ** (attempt - 1)
+    return ceiling / 2 + random.uniform(0, ceiling / 2)
 
 
 class Fetcher:
-    """Fetches URLs politely and safely; use as ``async with Fetcher(settings) as f``."""
+    """Fetches URLs politely and safely; use as ``async with Fetcher(settings) as f``.
+
+    ``http_cache`` holds the validators of feeds and sitemaps from earlier runs (see
+    :mod:`ingest.conditional`); the fetcher sends them and reports ``not_modified``.
+    """
 
     def __init__(self, settings: FetchSettings,
                  transport: httpx.AsyncBaseTransport | None = None,
-                 on_result: Callable[[FetchResult], None] | None = None) -> None:
+                 on_result: Callable[[FetchResult], None] | None = None,
+                 http_cache: Mapping[str, CacheEntry] | None = None) -> None:
         self.settings = settings
         self._transport = transport or GuardedTransport(settings.allowed_networks())
         self._client: httpx.AsyncClient | None = None
-        self._gates: dict[str, _HostGate] = {}
         self._on_result = on_result
+        self.http_cache: Mapping[str, CacheEntry] = http_cache or {}
         self.log: list[FetchResult] = []
+        self.politeness = self._new_politeness()
+        self.robots = RobotsCache(self._fetch_robots, settings.user_agent,
+                                  settings.max_crawl_delay_s)
+
+    def _new_politeness(self) -> Politeness:
+        s = self.settings
+        return Politeness(s.per_host_concurrency, s.per_host_delay_s, s.run_budget_s,
+                          s.host_failure_limit)
 
     async def __aenter__(self) -> Fetcher:
+        # A run starts now: its budget, host states and robots.txt cache are new.
+        self.politeness = self._new_politeness()
+        self.robots = RobotsCache(self._fetch_robots, self.settings.user_agent,
+                                  self.settings.max_crawl_delay_s)
         self._client = httpx.AsyncClient(
             transport=self._transport,
             follow_redirects=False,
@@ -157,50 +213,72 @@ class Fetcher:
         if self._client is not None:
             await self._client.aclose()
 
-    def _gate(self, url: str) -> _HostGate:
-        host = urlsplit(url).netloc.lower()
-        gate = self._gates.get(host)
-        if gate is None:
-            gate = _HostGate(self.settings.per_host_concurrency, self.settings.per_host_delay_s)
-            self._gates[host] = gate
-        return gate
+    async def _fetch_robots(self, url: str, source: str) -> FetchResult:
+        return await self.fetch(url, source=source, kind="robots")
 
     async def fetch(self, url: str, *, source: str, kind: str = "page",
                     headers: dict[str, str] | None = None) -> FetchResult:
         """Fetch one URL with retries for transient failures; always returns a result."""
+        request_headers = dict(headers or {})
+        entry = self.http_cache.get(url) if kind in CONDITIONAL_KINDS else None
+        for name, value in conditional_headers(entry).items():
+            request_headers.setdefault(name, value)
+        # robots.txt is asked once: an unreachable one means "not tonight" (RFC 9309).
+        max_attempts = 1 if kind == "robots" else 1 + self.settings.max_retries
         attempt = 0
         while True:
-            result = await self._fetch_once(url, source=source, kind=kind, headers=headers)
-            transient = result.outcome in ("timeout", "connect_error") or (
-                result.outcome == "http_error" and result.status in TRANSIENT_STATUSES)
-            if not transient or attempt >= self.settings.max_retries:
-                break
             attempt += 1
-            # Exponential backoff with full jitter, applied here (not by the orchestrator).
-            await asyncio.sleep(random.uniform(0, 0.25 * 2 ** attempt))
+            result = await self._fetch_once(url, source=source, kind=kind,
+                                            headers=request_headers)
+            result.attempts = attempt
+            if not result.transient or attempt >= max_attempts:
+                break
+            if self.politeness.host(result.final_url or url).unavailable is not None:
+                break  # deferred or switched off meanwhile: keep this URL's real failure
+            await asyncio.sleep(backoff_s(attempt, self.settings.retry_backoff_s))
+        if attempt > 1:
+            result.reason += f" (attempt {attempt} of {max_attempts})"
+        result.retry_later = result.retry_later or result.transient or \
+            result.outcome in _RETRY_LATER
+        if entry is not None and result.ok and result.body_sha1 == entry.body_sha1:
+            result.outcome = "not_modified"
+            result.reason = "body unchanged since the last run (same SHA-1)"
+            result.body = None
         self.log.append(result)
         if self._on_result is not None:
             self._on_result(result)
         return result
 
     async def _fetch_once(self, url: str, *, source: str, kind: str,
-                          headers: dict[str, str] | None) -> FetchResult:
+                          headers: dict[str, str]) -> FetchResult:
         assert self._client is not None, "use Fetcher as an async context manager"
         started = time.monotonic()
         result = FetchResult(url=url, source=source, kind=kind)
         seen = {url}
         current = url
+        host: HostState | None = None
         # The deadline covers time on the wire only, summed over redirect hops: waiting for
         # a polite turn at a busy host is not the server's slowness.
         budget = self.settings.timeout_s
         try:
-            for _hop in range(MAX_REDIRECTS + 1):
-                gate = self._gate(current)
-                async with gate.semaphore:
-                    await gate.wait_turn()
+            for hop in range(MAX_REDIRECTS + 1):
+                host = self.politeness.host(current)
+                host.check()
+                if kind != "robots":
+                    policy, refusal = await self.robots.check(current, source)
+                    if refusal is not None:
+                        result.outcome, result.reason = refusal.outcome, refusal.reason
+                        result.retry_later = refusal.retry_later
+                        result.final_url = current
+                        break
+                    if policy.crawl_delay_s:
+                        host.slow_down(policy.crawl_delay_s)
+                hop_headers = headers if hop == 0 else {
+                    k: v for k, v in headers.items() if k.lower() not in _CONDITIONAL_HEADERS}
+                async with host.turn():
                     hop_started = time.monotonic()
                     async with asyncio.timeout(budget):
-                        location = await self._request(current, result, headers, gate)
+                        location = await self._request(current, result, hop_headers, host)
                     budget -= time.monotonic() - hop_started
                 if location is None:
                     break
@@ -213,10 +291,12 @@ class Fetcher:
             else:
                 result.outcome = "too_many_redirects"
                 result.reason = f"more than {MAX_REDIRECTS} redirects"
+        except HostUnavailable as exc:
+            result.outcome, result.reason = exc.outcome, exc.reason
+            result.final_url = current
         except TimeoutError:
             result.outcome = "timeout"
             result.reason = f"no complete response within {self.settings.timeout_s:g} s"
-            result.body = None
         except BlockedAddressError as exc:
             result.outcome, result.reason = "blocked_address", str(exc)
         except httpx.TimeoutException as exc:
@@ -224,34 +304,42 @@ class Fetcher:
         except (httpx.TransportError, OSError) as exc:
             result.outcome = "connect_error"
             result.reason = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+        if result.outcome in ("timeout", "connect_error") and host is not None:
+            host.record(True, result.outcome)
+        if result.outcome != "ok":
+            result.body = None
         result.final_url = result.final_url or current
         result.elapsed_ms = int((time.monotonic() - started) * 1000)
         return result
 
-    async def _request(self, url: str, result: FetchResult, headers: dict[str, str] | None,
-                       gate: _HostGate) -> str | None:
+    async def _request(self, url: str, result: FetchResult, headers: dict[str, str],
+                       host: HostState) -> str | None:
         """One HTTP exchange; fills ``result`` and returns a redirect location, if any."""
         assert self._client is not None
         cap = self.settings.max_bytes
         async with self._client.stream("GET", url, headers=headers) as response:
-            result.status = response.status_code
+            status = response.status_code
+            result.status = status
             result.final_url = str(response.url)
             result.content_type = response.headers.get("content-type")
-            if response.status_code in REDIRECT_STATUSES and "location" in response.headers:
+            host.record(status in TRANSIENT_STATUSES, f"HTTP {status}")
+            if status in REDIRECT_STATUSES and "location" in response.headers:
                 return response.headers["location"]
-            if response.status_code == 304:
+            if status == 304:
                 result.outcome, result.reason = "not_modified", "304 Not Modified"
                 return None
-            if response.status_code >= 400:
+            if status >= 400:
                 result.outcome = "http_error"
-                result.reason = f"HTTP {response.status_code} {response.reason_phrase}".strip()
-                wait = _retry_after_seconds(response.headers.get("retry-after"))
-                if wait is not None and response.status_code in (429, 503):
-                    gate.defer_until(time.monotonic() + wait)
+                result.reason = f"HTTP {status} {response.reason_phrase}".strip()
+                wait = retry_after_seconds(response.headers.get("retry-after"))
+                if wait is not None and status in (429, 503):
                     result.reason += f" (Retry-After {wait:.0f} s)"
+                    if not host.retry_after(wait, f"HTTP {status}"):
+                        result.outcome = "deferred"
+                        result.reason = host.unavailable.reason if host.unavailable else ""
                 return None
-            declared = response.headers.get("content-length")
-            if declared and declared.isdigit() and int(declared) > cap:
+            declared = response.headers.get("content-length", "").strip()
+            if declared.isdigit() and int(declared) > cap:
                 result.outcome = "too_large"
                 result.reason = f"Content-Length {declared} exceeds max_bytes {cap}"
                 return None
@@ -264,16 +352,26 @@ class Fetcher:
                     result.bytes = len(raw)
                     return None
             result.bytes = len(raw)
-            encoding = response.headers.get("content-encoding", "").strip().lower()
-            try:
-                result.body = _inflate(bytes(raw), encoding, cap)
-            except _TooLarge as exc:
-                result.outcome, result.reason = "too_large", str(exc)
-            except (zlib.error, ValueError) as exc:
-                result.outcome, result.reason = "decode_error", f"{encoding}: {exc}"
             result.etag = response.headers.get("etag")
             result.last_modified = response.headers.get("last-modified")
-            if result.outcome == "ok":
+            encoding = response.headers.get("content-encoding", "")
+            try:
+                body = _decode_content(bytes(raw), encoding, cap)
+                del raw
+                if result.kind in CONDITIONAL_KINDS and body[:2] == b"\x1f\x8b":
+                    # A .xml.gz served as the compressed file itself: same bound.
+                    body = _inflate(body, "gzip", min(cap, MAX_DOCUMENT_BYTES))
+            except _TooLarge as exc:
+                result.outcome, result.reason = "too_large", str(exc)
+                return None
+            except (zlib.error, ValueError) as exc:
+                result.outcome, result.reason = "decode_error", f"{encoding or 'gzip'}: {exc}"
+                return None
+            result.body = body
+            result.reason = f"HTTP {status}"
+            if result.kind in CONDITIONAL_KINDS:
+                result.body_sha1 = body_sha1(body)
+            if result.kind != "robots":
                 self._check_type(result)
         return None
 
@@ -281,12 +379,20 @@ class Fetcher:
     def _check_type(result: FetchResult) -> None:
         media = (result.content_type or "").split(";")[0].strip().lower()
         allowed = HTML_TYPES if result.kind == "page" else XML_TYPES + HTML_TYPES
+        what = "HTML" if result.kind == "page" else "XML"
         if media and media not in allowed and not media.endswith("+xml"):
             result.outcome = "bad_content_type"
-            result.reason = f"{media} is not {'HTML' if result.kind == 'page' else 'XML'}"
+            result.reason = f"{media} is not {what}"
             result.body = None
-        else:
-            result.reason = f"HTTP {result.status}"
+            return
+        if result.kind == "page" and result.body is not None:
+            head = result.body[:8]
+            for magic, name in _BINARY_MAGIC:
+                if head.startswith(magic):
+                    result.outcome = "bad_content_type"
+                    result.reason = f"body is {name} (served as {media or 'no type'}), not HTML"
+                    result.body = None
+                    return
 
 
 def decoded_text(result: FetchResult) -> str:

@@ -6,6 +6,7 @@ import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from ingest.conditional import CacheEntry
 from ingest.config import Source
 from ingest.discover import Candidate, InvalidDocument, ParsedDocument, parse_feed
 from ingest.fetch import Fetcher, FetchResult, gunzip_bounded
@@ -23,28 +24,69 @@ class Harvest:
     pages: list[tuple[Candidate, FetchResult]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # why discovery failed, if it did
     skipped_known: int = 0
+    documents: list[FetchResult] = field(default_factory=list)  # feeds and sitemaps fetched
+    left_for_next_run: int = 0  # fresh candidates beyond max_pages
 
     @property
     def discovery_failed(self) -> bool:
-        return bool(self.errors) and not self.candidates
+        return bool(self.errors) and not self.candidates and not self.discovery_deferred
+
+    @property
+    def discovery_deferred(self) -> str | None:
+        """Why discovery could not even start tonight (its host is deferred), if so."""
+        deferred = [d for d in self.documents if d.outcome == "deferred"]
+        if deferred and not self.candidates:
+            return deferred[0].reason
+        return None
+
+    @property
+    def complete(self) -> bool:
+        """Every candidate was settled: nothing is left that a later run must still fetch."""
+        return (not self.errors and not self.left_for_next_run
+                and not any(r.retry_later for _, r in self.pages))
+
+    @property
+    def validators(self) -> list[CacheEntry]:
+        """Conditional-request state to keep for the source's feeds and sitemaps.
+
+        Kept only when the harvest is complete: otherwise next run's 304 would hide the
+        candidates that are still to fetch (a timed-out page, a deferred host, max_pages).
+        """
+        if not self.complete:
+            return []
+        return [CacheEntry(d.url, d.etag, d.last_modified, d.body_sha1, d.fetched_at,
+                           self.source.name)
+                for d in self.documents if d.outcome == "ok" and d.body_sha1]
 
 
-async def _fetch_document(fetcher: Fetcher, url: str, source: Source, kind: str
-                          ) -> ParsedDocument | InvalidDocument:
+async def _fetch_document(fetcher: Fetcher, url: str, source: Source, kind: str,
+                          documents: list[FetchResult]
+                          ) -> ParsedDocument | InvalidDocument | None:
+    """A feed or sitemap parsed; None when it has not changed since the last run."""
     result = await fetcher.fetch(url, source=source.name, kind=kind)
+    documents.append(result)
+    if result.outcome == "not_modified":
+        return None
     if not result.ok or result.body is None:
         return InvalidDocument(url, f"{result.outcome}: {result.reason}")
     body = result.body
-    if body[:2] == b"\x1f\x8b":  # a .xml.gz sitemap served as the compressed file itself
+    if body[:2] == b"\x1f\x8b":  # the fetcher inflates .xml.gz; this is a last guard
         try:
-            body = gunzip_bounded(body, MAX_SITEMAP_BYTES)
+            body = gunzip_bounded(body, min(MAX_SITEMAP_BYTES, fetcher.settings.max_bytes))
         except (ValueError, OSError) as exc:
             return InvalidDocument(url, f"bad gzip: {exc}")
-    return parse_feed(body, result.final_url or url, source.name, source.language)
+    parsed = parse_feed(body, result.final_url or url, source.name, source.language)
+    if isinstance(parsed, InvalidDocument):
+        # The download was fine, the document is not: say so in the fetch log.
+        result.outcome, result.reason = "invalid_document", parsed.reason
+    return parsed
 
 
-async def discover(source: Source, fetcher: Fetcher) -> tuple[list[Candidate], list[str]]:
+async def discover(source: Source, fetcher: Fetcher,
+                   documents: list[FetchResult] | None = None
+                   ) -> tuple[list[Candidate], list[str]]:
     """Candidate article URLs of a source, in document order, without repeats."""
+    documents = documents if documents is not None else []
     if source.kind == "urls":
         return [Candidate(u, source.name, language=source.language) for u in source.urls], []
     if source.kind == "gdelt":
@@ -59,7 +101,9 @@ async def discover(source: Source, fetcher: Fetcher) -> tuple[list[Candidate], l
             continue
         seen_docs.add(url)
         kind = "sitemap" if source.kind == "sitemap" else "feed"
-        parsed = await _fetch_document(fetcher, url, source, kind)
+        parsed = await _fetch_document(fetcher, url, source, kind, documents)
+        if parsed is None:
+            continue
         if isinstance(parsed, InvalidDocument):
             errors.append(f"{parsed.url}: {parsed.reason}")
             continue
@@ -75,9 +119,10 @@ async def harvest(source: Source, fetcher: Fetcher, is_known: Callable[[str], bo
                   max_pages: int) -> Harvest:
     """Discover a source and fetch the pages that are not in the warehouse yet."""
     result = Harvest(source)
-    result.candidates, result.errors = await discover(source, fetcher)
+    result.candidates, result.errors = await discover(source, fetcher, result.documents)
     fresh = [c for c in result.candidates if not is_known(c.url)]
     result.skipped_known = len(result.candidates) - len(fresh)
+    result.left_for_next_run = max(0, len(fresh) - max_pages)
     fresh = fresh[:max_pages]
     fetched = await asyncio.gather(
         *(fetcher.fetch(c.url, source=source.name, kind="page") for c in fresh))

@@ -13,6 +13,9 @@ os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
 
 from flows.sample_site import SampleSite
 
+# The fault-injection site's fixtures live beside their server.
+pytest_plugins = ("tests.conftest_fetch",)
+
 
 @pytest.fixture(scope="session")
 def prefect_harness() -> Iterator[None]:

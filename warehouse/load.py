@@ -93,6 +93,7 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
         conn.execute(f"""
             INSERT INTO fetches BY NAME
             SELECT * FROM read_parquet('{_sql_path(fetches)}') ON CONFLICT DO NOTHING""")
+    load_fetch_state(conn, batch)
     runs = batch / "runs.parquet"
     if runs.exists():
         conn.execute(f"""
@@ -140,3 +141,47 @@ def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
                    bool_or(in_title) AS in_title
             FROM read_parquet('{_sql_path(mentions)}')
             GROUP BY article_id, entity_id, surface""")
+
+
+def load_fetch_state(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
+    """Feed validators and source health from a batch (inside the caller's transaction).
+
+    Both are idempotent and order-safe: a validator replaces an older one only, and a
+    source's status counts once, only when its run is newer than the last one counted.
+    """
+    cache = batch / "http_cache.parquet"
+    if cache.exists():
+        conn.execute(f"""
+            INSERT INTO http_cache BY NAME
+            SELECT url, source, etag, last_modified, body_sha1, checked_at
+            FROM read_parquet('{_sql_path(cache)}')
+            QUALIFY row_number() OVER (PARTITION BY url ORDER BY checked_at DESC) = 1
+            ON CONFLICT (url) DO UPDATE SET
+                source = excluded.source, etag = excluded.etag,
+                last_modified = excluded.last_modified, body_sha1 = excluded.body_sha1,
+                checked_at = excluded.checked_at
+            WHERE excluded.checked_at >= http_cache.checked_at""")
+    status = batch / "source_status.parquet"
+    if not status.exists():
+        return
+    staged = f"read_parquet('{_sql_path(status)}')"
+    conn.execute(f"""
+        INSERT INTO source_health (source, consecutive_failures)
+        SELECT DISTINCT source, 0 FROM {staged}
+        WHERE source NOT IN (SELECT source FROM source_health)""")
+    conn.execute(f"""
+        UPDATE source_health SET
+            last_status = s.status,
+            last_success_at = CASE WHEN s.status = 'ok' THEN s.checked_at
+                                   ELSE source_health.last_success_at END,
+            consecutive_failures = CASE s.status
+                WHEN 'ok' THEN 0
+                WHEN 'failed' THEN source_health.consecutive_failures + 1
+                ELSE source_health.consecutive_failures END,
+            last_error = CASE s.status WHEN 'ok' THEN NULL WHEN 'failed' THEN s.error
+                              ELSE source_health.last_error END,
+            last_run_id = s.run_id,
+            updated_at = s.checked_at
+        FROM {staged} AS s
+        WHERE source_health.source = s.source
+          AND (source_health.last_run_id IS NULL OR s.run_id > source_health.last_run_id)""")

@@ -104,6 +104,32 @@ def _initial(conn: duckdb.DuckDBPyConnection) -> None:
         )""")
 
 
+@migration(2, "http_cache, source_health, fetches.attempts")
+def _fetch_state(conn: duckdb.DuckDBPyConnection) -> None:
+    # Conditional-request validators of feeds and sitemaps, per URL (docs/fetching.md).
+    conn.execute("""
+        CREATE TABLE http_cache (
+            url VARCHAR PRIMARY KEY,
+            source VARCHAR,
+            etag VARCHAR,
+            last_modified VARCHAR,
+            body_sha1 VARCHAR,
+            checked_at TIMESTAMPTZ NOT NULL
+        )""")
+    # One row per source: how its recent runs went.
+    conn.execute("""
+        CREATE TABLE source_health (
+            source VARCHAR PRIMARY KEY,
+            last_status VARCHAR,
+            last_success_at TIMESTAMPTZ,
+            consecutive_failures INTEGER NOT NULL DEFAULT 0,
+            last_error VARCHAR,
+            last_run_id VARCHAR,
+            updated_at TIMESTAMPTZ
+        )""")
+    conn.execute("ALTER TABLE fetches ADD COLUMN attempts INTEGER")
+
+
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
     exists = conn.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import polars as pl
 
-STAGED_TABLES = ("articles", "mentions", "entities", "fetches", "runs")
+STAGED_TABLES = ("articles", "mentions", "entities", "fetches", "runs", "http_cache",
+                 "source_status")
 
 
 def staging_dir(data_dir: Path) -> Path:
