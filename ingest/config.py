@@ -179,9 +179,10 @@ def parse_config(text: str, base_dir: Path | None = None, path: Path | None = No
     sched_table = data.get("schedule", {})
     if not isinstance(sched_table, dict):
         raise ConfigError("[schedule] must be a table")
+    default = Schedule()
     schedule = Schedule(
-        cron=str(sched_table.get("cron", Schedule.cron)),
-        timezone=str(sched_table.get("timezone", Schedule.timezone)),
+        cron=str(sched_table.get("cron", default.cron)),
+        timezone=str(sched_table.get("timezone", default.timezone)),
     )
     try:
         ZoneInfo(schedule.timezone)

@@ -42,6 +42,14 @@ def test_parses_a_complete_config(tmp_path: Path) -> None:
     assert [str(n) for n in cfg.fetch.allowed_networks()] == ["127.0.0.1/32"]
     assert [(s.name, s.kind, s.language) for s in cfg.sources] == [
         ("one", "rss", "en"), ("two", "sitemap", None)]
+    assert (cfg.schedule.cron, cfg.schedule.timezone) == ("0 2 * * *", "UTC")
+
+
+def test_schedule_is_read_and_its_time_zone_checked() -> None:
+    cfg = parse_config('[schedule]\ncron = "30 4 * * 1-5"\ntimezone = "Asia/Jakarta"\n')
+    assert (cfg.schedule.cron, cfg.schedule.timezone) == ("30 4 * * 1-5", "Asia/Jakarta")
+    with pytest.raises(ConfigError, match="unknown time zone"):
+        parse_config('[schedule]\ntimezone = "Mars/Olympus_Mons"\n')
 
 
 @pytest.mark.parametrize(("text", "message"), [
