@@ -31,7 +31,12 @@ from transform.pipeline import Page, process_pages
 from transform.urls import canonical_url
 from warehouse.known import known_urls
 from warehouse.load import LoadCounts, load_batch
-from warehouse.publish import open_for_writing, writer_lock
+from warehouse.publish import (
+    WarehouseBusyError,
+    WarehouseError,
+    open_for_writing,
+    writer_lock,
+)
 from warehouse.stage import discard_batch, pending_batches, stage_batch
 from warehouse.state import (
     SourceHealth,
@@ -308,6 +313,8 @@ def summary_of(state: State[Any]) -> RunSummary:
     result = state.result(raise_on_failure=False)
     if isinstance(result, BaseException):
         raise result
+    if "error" in result:
+        raise WarehouseError(result["error"])
     return result["summary"]
 
 
@@ -320,7 +327,13 @@ async def nightly_ingest(config_path: str = "sources.toml", db_path: str | None 
     ends Failed when most sources failed (the data of the others is loaded all the same).
     """
     config = load_config(config_path).with_db(db_path)
-    summary = await run_pipeline(config)
+    try:
+        summary = await run_pipeline(config)
+    except (WarehouseBusyError, WarehouseError) as exc:
+        # What was fetched stays staged; the next run that can write publishes it.
+        message = f"warehouse not written: {exc}"
+        get_run_logger().error(message)
+        return Failed(message=message, data={"error": message})
     await acreate_table_artifact(source_table(summary), key="nightly-ingest-sources",
                                  description=f"Per-source counts of run {summary.run_id}")
     await acreate_markdown_artifact(headline_markdown(summary), key="nightly-ingest-headlines",

@@ -139,3 +139,23 @@ def test_failing_sources_are_logged_while_the_others_load(warehouse: dict[str, A
     reasons = _rows(warehouse["db"],
                     "SELECT reason FROM fetches WHERE source = 'broken' AND kind = 'robots'")
     assert "500" in reasons[0][0]
+
+
+def test_a_warehouse_that_cannot_be_written_fails_the_run_and_loses_nothing(
+        tmp_path: Path, prefect_harness: None, sample_site: SampleSite) -> None:
+    from warehouse.publish import writer_lock
+    from warehouse.stage import pending_batches
+
+    db = tmp_path / "data" / "w.duckdb"
+    config = tmp_path / "sources.toml"
+    config.write_text(demo_config_text(sample_site.base_url, db), encoding="utf-8")
+    with writer_lock(db):  # another writer holds the warehouse for the whole run
+        state = asyncio.run(nightly_ingest(str(config), return_state=True))
+    assert state.is_failed()
+    assert "another sinorus run is writing" in state.message
+    assert len(pending_batches(db.parent)) == 1 and not db.exists()
+    # The next run publishes what the failed one fetched, and fetches nothing twice.
+    summary = summary_of(asyncio.run(nightly_ingest(str(config), return_state=True)))
+    assert sum(s.fetched for s in summary.sources) == 0
+    assert _rows(db, "SELECT count(*) FROM articles") == [(len(expected_articles()),)]
+    assert pending_batches(db.parent) == []
