@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.fts import rebuild_search_index
 from warehouse.migrations import migrate
 
 
@@ -65,11 +66,14 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 @contextlib.contextmanager
-def open_for_writing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_for_writing(db_path: Path, reindex: bool = True
+                     ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A migrated, writable copy of the warehouse, published on clean exit.
 
     The caller must hold :func:`writer_lock`. On an exception the copy is thrown away and
-    the published warehouse is untouched.
+    the published warehouse is untouched. Before publishing, the full-text index is rebuilt
+    if the articles changed (``reindex=False`` skips that, e.g. for a bulk build that
+    indexes once at the end).
     """
     staging = next_path(db_path)
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
@@ -84,6 +88,8 @@ def open_for_writing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         migrate(conn)
         yield conn
+        if reindex:
+            rebuild_search_index(conn)
         conn.execute("CHECKPOINT")
     except BaseException:
         conn.close()
