@@ -109,10 +109,12 @@ def _initial(conn: duckdb.DuckDBPyConnection) -> None:
 # Version 2 is reserved for http_cache/source_health (developed on another branch).
 
 
-@migration(3, "analyst views")
+@migration(3, "analyst views and their derived tables")
 def _analyst_views(conn: duckdb.DuckDBPyConnection) -> None:
+    from warehouse.derived import refresh_derived
     from warehouse.views import VIEWS_V3, create_views
 
+    refresh_derived(conn)
     create_views(conn, VIEWS_V3)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.derived import refresh_derived
 from warehouse.fts import rebuild_search_index
 from warehouse.migrations import migrate
 
@@ -71,7 +72,8 @@ def open_for_writing(db_path: Path, reindex: bool = True
     """A migrated, writable copy of the warehouse, published on clean exit.
 
     The caller must hold :func:`writer_lock`. On an exception the copy is thrown away and
-    the published warehouse is untouched. Before publishing, the full-text index is rebuilt
+    the published warehouse is untouched. Before publishing, the derived tables behind the
+    daily views are refreshed and the full-text index is rebuilt
     if the articles changed (``reindex=False`` skips that, e.g. for a bulk build that
     indexes once at the end).
     """
@@ -88,6 +90,7 @@ def open_for_writing(db_path: Path, reindex: bool = True
     try:
         migrate(conn)
         yield conn
+        refresh_derived(conn)
         if reindex:
             rebuild_search_index(conn)
         conn.execute("CHECKPOINT")

@@ -38,46 +38,41 @@ VIEWS_V3: dict[str, str] = {
         LEFT JOIN entities e USING (entity_id)
         WHERE a.is_relevant AND a.duplicate_of IS NULL
         GROUP BY ALL""",
-    "daily_entity_counts": f"""
-        SELECT {_DAY} AS day, e.entity_id, e.name, e.type, e.side,
-               count(*) AS articles, count(*) FILTER (WHERE a.is_relevant) AS relevant_articles,
-               sum(m.count)::BIGINT AS mentions,
-               count(*) FILTER (WHERE m.in_title) AS in_title
-        FROM ({_ARTICLE_ENTITIES}) m
-        JOIN articles a USING (article_id)
-        JOIN entities e USING (entity_id)
-        WHERE a.published_at IS NOT NULL AND a.duplicate_of IS NULL
+    # The daily views read the derived tables (warehouse/derived.py): the day is stored,
+    # sorted, and mentions are already summed per (article, entity).
+    "daily_entity_counts": """
+        SELECT d.day, e.entity_id, e.name, e.type, e.side,
+               count(*) AS articles, count(*) FILTER (WHERE d.is_relevant) AS relevant_articles,
+               sum(d.count)::BIGINT AS mentions,
+               count(*) FILTER (WHERE d.in_title) AS in_title
+        FROM derived.entity_days d JOIN entities e USING (entity_id)
         GROUP BY ALL""",
-    "daily_outlet_counts": f"""
-        SELECT {_DAY} AS day, a.source, a.domain,
-               count(*) AS articles, count(*) FILTER (WHERE a.is_relevant) AS relevant_articles
-        FROM articles a
-        WHERE a.published_at IS NOT NULL AND a.duplicate_of IS NULL
+    "daily_outlet_counts": """
+        SELECT day, source, domain,
+               count(*) AS articles, count(*) FILTER (WHERE is_relevant) AS relevant_articles
+        FROM derived.article_days
         GROUP BY ALL""",
-    "daily_language_counts": f"""
-        SELECT {_DAY} AS day, coalesce(a.language, 'und') AS language,
-               count(*) AS articles, count(*) FILTER (WHERE a.is_relevant) AS relevant_articles
-        FROM articles a
-        WHERE a.published_at IS NOT NULL AND a.duplicate_of IS NULL
+    "daily_language_counts": """
+        SELECT day, language,
+               count(*) AS articles, count(*) FILTER (WHERE is_relevant) AS relevant_articles
+        FROM derived.article_days
         GROUP BY ALL""",
-    "daily_topic_counts": f"""
+    "daily_topic_counts": """
         SELECT day, topic,
                count(*) AS articles, count(*) FILTER (WHERE is_relevant) AS relevant_articles
-        FROM (SELECT {_DAY} AS day, unnest(a.topics) AS topic, a.is_relevant
-              FROM articles a
-              WHERE a.published_at IS NOT NULL AND a.duplicate_of IS NULL)
+        FROM (SELECT day, unnest(topics) AS topic, is_relevant FROM derived.article_days)
         GROUP BY ALL""",
-    # Each unordered pair once: entity_a < entity_b by id.
-    "entity_cooccurrence_daily": f"""
-        SELECT {_DAY} AS day, x.entity_id AS entity_a, ea.name AS name_a,
+    # Each unordered pair once: entity_a < entity_b by id. Joining on day as well lets a
+    # date filter prune both sides.
+    "entity_cooccurrence_daily": """
+        SELECT x.day, x.entity_id AS entity_a, ea.name AS name_a,
                y.entity_id AS entity_b, eb.name AS name_b,
-               count(*) AS articles, count(*) FILTER (WHERE a.is_relevant) AS relevant_articles
-        FROM ({_ARTICLE_ENTITIES}) x
-        JOIN ({_ARTICLE_ENTITIES}) y ON x.article_id = y.article_id AND x.entity_id < y.entity_id
-        JOIN articles a ON a.article_id = x.article_id
+               count(*) AS articles, count(*) FILTER (WHERE x.is_relevant) AS relevant_articles
+        FROM derived.entity_days x
+        JOIN derived.entity_days y
+          ON x.day = y.day AND x.article_id = y.article_id AND x.entity_id < y.entity_id
         JOIN entities ea ON ea.entity_id = x.entity_id
         JOIN entities eb ON eb.entity_id = y.entity_id
-        WHERE a.published_at IS NOT NULL AND a.duplicate_of IS NULL
         GROUP BY ALL""",
     # A source "succeeds" in a run when at least one of its fetches worked (ok, or 304 Not
     # Modified); a run in which it made no fetch at all does not count either way.
