@@ -1,6 +1,7 @@
 """Warehouse benchmark (not a test): a synthetic warehouse, then the analysts' five queries.
 
     python bench/bench_warehouse.py [--articles 1000000] [--words 40] [--db PATH] [--reuse]
+                                    [--nightly]
 
 Build: the schema comes from the real migrations (``open_for_writing``), the rows from
 direct bulk SQL (``INSERT … SELECT`` over ``range()``): generating a million articles through
@@ -28,8 +29,10 @@ from pathlib import Path
 
 from warehouse.derived import refresh_derived
 from warehouse.fts import rebuild_search_index, search
+from warehouse.load import load_batch
 from warehouse.publish import open_for_writing, writer_lock
 from warehouse.query import open_read_only
+from warehouse.stage import discard_batch, pending_batches, stage_batch
 
 ROOT = Path(__file__).resolve().parent.parent
 # The two heads carry their real Wikidata ids, so the docs' query 1 (Putin with Xi) hits.
@@ -102,6 +105,35 @@ def build(db: Path, articles: int, words: int) -> dict[str, float]:
     return timings
 
 
+def nightly_publish(db: Path, new_articles: int = 500) -> dict[str, float]:
+    """One night's publish on the big warehouse, through the real stage → load → publish."""
+    import duckdb
+
+    data = db.with_name(db.stem + "_data")
+    gen = duckdb.connect()
+    frame = gen.execute(f"""
+        SELECT 'night' || i::VARCHAR AS article_id,
+               'https://night.example/' || i::VARCHAR AS url, url AS canonical_url,
+               'night' AS source, 'night.example' AS domain, 'Night ' || i::VARCHAR AS title,
+               ['Staff'] AS authors, now() - INTERVAL 3 HOUR AS published_at,
+               'meta' AS published_at_source, 'instant' AS published_at_precision,
+               'en' AS language, 'energy deal signed tonight ' || i::VARCHAR AS text,
+               5 AS word_count, md5('night' || i::VARCHAR) AS content_hash, 0.9 AS relevance,
+               true AS is_relevant, ['energy'] AS topics, now() AS fetched_at,
+               'night' AS run_id
+        FROM range({new_articles}) t(i)""").pl()
+    stage_batch(data, "night", {"articles": frame})
+    start = time.perf_counter()
+    with writer_lock(db):
+        batches = pending_batches(data)
+        with open_for_writing(db) as conn:
+            for batch in batches:
+                load_batch(conn, batch)
+        for batch in batches:
+            discard_batch(batch)
+    return {f"nightly publish of {new_articles} new articles s": time.perf_counter() - start}
+
+
 def analyst_queries() -> list[str]:
     text = (ROOT / "docs" / "schema.md").read_text(encoding="utf-8")
     section = text.split("## Analyst queries", 1)[1].split("\n## ", 1)[0]
@@ -148,6 +180,8 @@ def main() -> None:
     ap.add_argument("--words", type=int, default=40)
     ap.add_argument("--db", type=Path, default=Path("bench/bench_warehouse.duckdb"))
     ap.add_argument("--reuse", action="store_true", help="skip the build")
+    ap.add_argument("--nightly", action="store_true",
+                    help="also time one night's publish (copy, load, derived, FTS, rename)")
     args = ap.parse_args()
     print(f"cpus={os.cpu_count()} load={os.getloadavg()}")
     if not args.reuse:
@@ -158,6 +192,9 @@ def main() -> None:
     print(f"{'query':<40} {'cold s':>8} {'median s':>9} {'rows':>6}")
     for name, cold, med, n in run_queries(args.db):
         print(f"{name:<40} {cold:8.3f} {med:9.3f} {n:6d}")
+    if args.nightly:
+        for k, v in nightly_publish(args.db).items():
+            print(f"{k:>36}: {v:8.1f}")
     print(f"load after: {os.getloadavg()}")
 
 
