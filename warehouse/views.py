@@ -10,6 +10,9 @@ Conventions shared by every view:
 - exact duplicates (``duplicate_of IS NOT NULL``) are counted once, under the first-seen
   article, so syndicated copies do not inflate counts;
 - ``articles`` counts every article, ``relevant_articles`` only ``is_relevant`` ones.
+
+The daily views read the day-sorted tables of ``derived`` (see warehouse/derived.py), which
+the writer refreshes on every publish.
 """
 
 from __future__ import annotations
