@@ -104,3 +104,24 @@ def test_search_command_rejects_a_bad_date(db: Path) -> None:
         cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 2
     assert "--since" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_only_the_changed_language_is_reindexed(tmp_path: Path, db: Path) -> None:
+    from datetime import timedelta
+
+    from tests.warehouse_fixtures import R2, article, run_tables
+    from warehouse.stage import stage_batch
+
+    copy = tmp_path / "w.duckdb"
+    copy.write_bytes(db.read_bytes())
+    before = dict(rows(copy, "SELECT index_group, built_at FROM search_indexes"))
+    url = "https://ru.example.test/2025/05/11/novoe"
+    fetched = R2 + timedelta(days=1)
+    stage_batch(tmp_path, "r3", run_tables("r3", fetched, [article(
+        url, source="ria", language="ru", title="Новые переговоры",
+        text="Новые переговоры о поставках нефти.", published=fetched, fetched=fetched,
+        run_id="r3")], [], [("ria", url, "ok")]))
+    publish(copy, tmp_path)
+    after = dict(rows(copy, "SELECT index_group, built_at FROM search_indexes"))
+    assert [g for g in after if after[g] != before[g]] == ["ru"]
+    assert _ids(copy, "нефти") == [article_id(url)]

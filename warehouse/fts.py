@@ -15,8 +15,8 @@ Queries are stemmed per group with that group's stemmer, so "переговор�
 ANDed (every word must occur), results are ranked by BM25 within the group, and groups are
 merged by score. Text in "double quotes" must occur as a phrase.
 
-The index is rebuilt inside the writer's copy after each load (see warehouse/publish.py)
-and skipped when the articles did not change. Exact duplicates are not indexed.
+The index is rebuilt inside the writer's copy after each load (see warehouse/publish.py),
+for each language group whose articles changed. Exact duplicates are not indexed.
 """
 
 from __future__ import annotations
@@ -87,42 +87,38 @@ def _stemmer(group: str) -> str:
     return STEMMERS.get(group, "none")
 
 
-def _fingerprint(conn: duckdb.DuckDBPyConnection) -> str:
-    row = conn.execute("""
-        SELECT count(*), coalesce(bit_xor(hash(article_id, title, content_hash, language)), 0)
-        FROM articles WHERE duplicate_of IS NULL""").fetchone()
-    assert row is not None
-    return f"{row[0]}:{row[1]}"
-
-
 def _group_sql() -> str:
     cases = " ".join(f"WHEN '{lang}' THEN '{lang}'" for lang in sorted(STEMMERS))
     return f"CASE language {cases} ELSE '{OTHER}' END"
 
 
+def _fingerprints(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """Per index group, a fingerprint of what its index is built from."""
+    rows = conn.execute(f"""
+        SELECT {_group_sql()} AS index_group, count(*),
+               coalesce(bit_xor(hash(article_id, title, content_hash)), 0)
+        FROM articles WHERE duplicate_of IS NULL GROUP BY index_group""").fetchall()
+    return {group: f"{n}:{h}" for group, n, h in rows}
+
+
 def rebuild_search_index(conn: duckdb.DuckDBPyConnection, force: bool = False) -> bool:
-    """Rebuild every language index if the articles changed; True when it rebuilt.
+    """Rebuild the index of every language group whose articles changed; True if any did.
 
     Runs on the writer's private copy, so a crash here loses nothing: the copy is thrown
-    away and the next publish rebuilds.
+    away and the next publish rebuilds. Unchanged groups keep their index (a night with
+    no Indonesian news does not re-index Indonesian).
     """
     load_fts(conn)
-    fingerprint = _fingerprint(conn)
-    built = conn.execute("SELECT index_group, fingerprint FROM search_indexes").fetchall()
-    if not force and built and all(fp == fingerprint for _, fp in built):
-        return False
-    for (group,) in conn.execute("""
-            SELECT schema_name FROM duckdb_schemas()
-            WHERE database_name = current_database()
-              AND schema_name LIKE 'fts_main_search_%'""").fetchall():
-        conn.execute(f'DROP SCHEMA "{group}" CASCADE')
-    conn.execute("DELETE FROM search_indexes")
-    groups = [r[0] for r in conn.execute(f"""
-        SELECT DISTINCT {_group_sql()} FROM articles WHERE duplicate_of IS NULL
-        ORDER BY 1""").fetchall()]
-    for group in groups:
-        _build_group(conn, group, fingerprint)
-    return True
+    current = _fingerprints(conn)
+    built = dict(conn.execute("SELECT index_group, fingerprint FROM search_indexes").fetchall())
+    stale = [g for g in built if g not in current]
+    todo = [g for g, fp in sorted(current.items()) if force or built.get(g) != fp]
+    for group in stale + todo:
+        conn.execute(f"DROP SCHEMA IF EXISTS fts_main_search_{group} CASCADE")
+        conn.execute("DELETE FROM search_indexes WHERE index_group = ?", [group])
+    for group in todo:
+        _build_group(conn, group, current[group])
+    return bool(stale or todo)
 
 
 def _build_group(conn: duckdb.DuckDBPyConnection, group: str, fingerprint: str) -> None:

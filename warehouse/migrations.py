@@ -121,7 +121,7 @@ def _analyst_views(conn: duckdb.DuckDBPyConnection) -> None:
 @migration(4, "full-text search bookkeeping")
 def _search_bookkeeping(conn: duckdb.DuckDBPyConnection) -> None:
     # One row per language index (schema fts_main_search_<group>); the fingerprint of the
-    # articles it was built from lets a publish skip an unneeded rebuild.
+    # group's articles it was built from lets a publish skip an unneeded rebuild.
     conn.execute("""
         CREATE TABLE search_indexes (
             index_group VARCHAR PRIMARY KEY,

@@ -60,9 +60,11 @@ def writer_lock(db_path: Path) -> Iterator[None]:
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the session time zone set to UTC."""
+    """A DuckDB connection with the session time zone set to UTC, no progress bar."""
     conn = duckdb.connect(str(path), read_only=read_only)
     conn.execute("SET TimeZone = 'UTC'")
+    # A progress bar on stdout would corrupt CSV/JSON output of the commands.
+    conn.execute("SET enable_progress_bar = false")
     return conn
 
 
