@@ -195,6 +195,68 @@ def sql(query: str, config: ConfigOpt = Path("sources.toml"), db: DbOpt = None,
     _print_rows(columns, rows, format)
 
 
+@app.command()
+def search(words: Annotated[str, typer.Argument(help='Words (all must occur); "a phrase".')],
+           lang: Annotated[str | None, typer.Option(
+               "--lang", help="Only articles in this language (ISO 639-1).")] = None,
+           since: Annotated[str | None, typer.Option(
+               "--since", help="Only articles published on or after DATE (YYYY-MM-DD).")] = None,
+           limit: Annotated[int, typer.Option("--limit", min=1)] = 20,
+           config: ConfigOpt = Path("sources.toml"), db: DbOpt = None,
+           format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
+           ) -> None:
+    """Full-text (BM25) search over article titles and texts, read-only."""
+    from datetime import date
+
+    import duckdb
+
+    from warehouse.fts import SearchUnavailableError
+    from warehouse.fts import search as fts_search
+    from warehouse.publish import WarehouseError
+    from warehouse.query import open_read_only
+
+    if format not in ("table", "csv", "json"):
+        raise _fail("--format must be table, csv or json")
+    try:
+        since_date = date.fromisoformat(since) if since else None
+    except ValueError:
+        raise _fail(f"--since must be a date like 2025-01-31, not {since!r}") from None
+    try:
+        conn = open_read_only(_db_path(config, db), with_search=True)
+        hits = fts_search(conn, words, language=lang, since=since_date, limit=limit)
+    except (WarehouseError, SearchUnavailableError) as exc:
+        raise _fail(str(exc)) from None
+    except duckdb.Error as exc:
+        raise _fail(str(exc).splitlines()[0]) from None
+    columns = ["score", "published_at", "language", "source", "title", "url", "article_id"]
+    _print_rows(columns, [(round(h.score, 3), h.published_at, h.language, h.source, h.title,
+                           h.url, h.article_id) for h in hits], format)
+
+
+@app.command()
+def export(directory: Annotated[Path, typer.Argument(help="Output directory.")],
+           config: ConfigOpt = Path("sources.toml"), db: DbOpt = None,
+           overwrite: Annotated[bool, typer.Option(
+               "--overwrite", help="Replace an existing, non-empty DIR.")] = False,
+           ) -> None:
+    """Write the warehouse as Parquet, articles partitioned by publication month."""
+    import duckdb
+
+    from warehouse.export import ExportError, export_parquet
+    from warehouse.publish import WarehouseError
+    from warehouse.query import open_read_only
+
+    try:
+        conn = open_read_only(_db_path(config, db))
+        counts = export_parquet(conn, directory, overwrite=overwrite)
+    except (WarehouseError, ExportError) as exc:
+        raise _fail(str(exc)) from None
+    except (duckdb.Error, OSError) as exc:
+        raise _fail(str(exc).splitlines()[0]) from None
+    err.print(f"exported to {directory}: "
+              + ", ".join(f"{n} {table}" for table, n in counts.items()), highlight=False)
+
+
 def _db_path(config: Path, db: Path | None) -> Path:
     from ingest.config import ConfigError, load_config
 

@@ -12,7 +12,7 @@ import pytest
 
 from transform.normalize import RECORD_SCHEMA, normalize
 from warehouse.load import load_batch
-from warehouse.migrations import SchemaTooNewError, latest_version, migrate
+from warehouse.migrations import MIGRATIONS, SchemaTooNewError, migrate
 from warehouse.publish import WarehouseBusyError, connect, open_for_writing, writer_lock
 from warehouse.stage import pending_batches, stage_batch
 
@@ -47,7 +47,7 @@ def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
 
 def test_a_fresh_warehouse_gets_every_migration(tmp_path: Path) -> None:
     conn = duckdb.connect(str(tmp_path / "w.duckdb"))
-    assert migrate(conn) == list(range(1, latest_version() + 1))
+    assert migrate(conn) == [version for version, _, _ in MIGRATIONS]
     assert migrate(conn) == []
     tables = {r[0] for r in conn.execute(
         "SELECT table_name FROM information_schema.tables").fetchall()}

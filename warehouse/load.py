@@ -166,22 +166,22 @@ def load_fetch_state(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
         return
     staged = f"read_parquet('{_sql_path(status)}')"
     conn.execute(f"""
-        INSERT INTO source_health (source, consecutive_failures)
+        INSERT INTO source_state (source, consecutive_failures)
         SELECT DISTINCT source, 0 FROM {staged}
-        WHERE source NOT IN (SELECT source FROM source_health)""")
+        WHERE source NOT IN (SELECT source FROM source_state)""")
     conn.execute(f"""
-        UPDATE source_health SET
+        UPDATE source_state SET
             last_status = s.status,
             last_success_at = CASE WHEN s.status = 'ok' THEN s.checked_at
-                                   ELSE source_health.last_success_at END,
+                                   ELSE source_state.last_success_at END,
             consecutive_failures = CASE s.status
                 WHEN 'ok' THEN 0
-                WHEN 'failed' THEN source_health.consecutive_failures + 1
-                ELSE source_health.consecutive_failures END,
+                WHEN 'failed' THEN source_state.consecutive_failures + 1
+                ELSE source_state.consecutive_failures END,
             last_error = CASE s.status WHEN 'ok' THEN NULL WHEN 'failed' THEN s.error
-                              ELSE source_health.last_error END,
+                              ELSE source_state.last_error END,
             last_run_id = s.run_id,
             updated_at = s.checked_at
         FROM {staged} AS s
-        WHERE source_health.source = s.source
-          AND (source_health.last_run_id IS NULL OR s.run_id > source_health.last_run_id)""")
+        WHERE source_state.source = s.source
+          AND (source_state.last_run_id IS NULL OR s.run_id > source_state.last_run_id)""")

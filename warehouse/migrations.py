@@ -21,7 +21,9 @@ class SchemaTooNewError(RuntimeError):
 
 def migration(version: int, name: str) -> Callable[[Migration], Migration]:
     def register(fn: Migration) -> Migration:
-        assert not MIGRATIONS or MIGRATIONS[-1][0] == version - 1, "migrations must be in order"
+        # Ascending, not necessarily contiguous: parallel branches reserve numbers and a
+        # missing number is applied whenever it appears (see migrate()).
+        assert not MIGRATIONS or MIGRATIONS[-1][0] < version, "migrations must be in order"
         MIGRATIONS.append((version, name, fn))
         return fn
     return register
@@ -104,7 +106,7 @@ def _initial(conn: duckdb.DuckDBPyConnection) -> None:
         )""")
 
 
-@migration(2, "http_cache, source_health, fetches.attempts")
+@migration(2, "http_cache, source_state, fetches.attempts")
 def _fetch_state(conn: duckdb.DuckDBPyConnection) -> None:
     # Conditional-request validators of feeds and sitemaps, per URL (docs/fetching.md).
     conn.execute("""
@@ -118,7 +120,7 @@ def _fetch_state(conn: duckdb.DuckDBPyConnection) -> None:
         )""")
     # One row per source: how its recent runs went.
     conn.execute("""
-        CREATE TABLE source_health (
+        CREATE TABLE source_state (
             source VARCHAR PRIMARY KEY,
             last_status VARCHAR,
             last_success_at TIMESTAMPTZ,
@@ -128,6 +130,38 @@ def _fetch_state(conn: duckdb.DuckDBPyConnection) -> None:
             updated_at TIMESTAMPTZ
         )""")
     conn.execute("ALTER TABLE fetches ADD COLUMN attempts INTEGER")
+
+
+@migration(3, "analyst views and their derived tables")
+def _analyst_views(conn: duckdb.DuckDBPyConnection) -> None:
+    from warehouse.derived import refresh_derived
+    from warehouse.views import VIEWS_V3, create_views
+
+    refresh_derived(conn)
+    create_views(conn, VIEWS_V3)
+
+
+@migration(4, "full-text search bookkeeping")
+def _search_bookkeeping(conn: duckdb.DuckDBPyConnection) -> None:
+    # One row per language index (schema fts_main_search_<group>); the fingerprint of the
+    # group's articles it was built from lets a publish skip an unneeded rebuild.
+    conn.execute("""
+        CREATE TABLE search_indexes (
+            index_group VARCHAR PRIMARY KEY,
+            stemmer VARCHAR NOT NULL,
+            documents BIGINT NOT NULL,
+            fingerprint VARCHAR NOT NULL,
+            built_at TIMESTAMPTZ NOT NULL
+        )""")
+
+
+def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
+    exists = conn.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return set()
+    return {int(r[0]) for r in conn.execute("SELECT version FROM schema_migrations").fetchall()}
 
 
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
@@ -150,14 +184,15 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
         CREATE TABLE IF NOT EXISTS schema_migrations (
             version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,
             applied_at TIMESTAMPTZ NOT NULL DEFAULT now())""")
-    current = schema_version(conn)
+    done = applied_versions(conn)
+    current = max(done, default=0)
     if current > latest_version():
         raise SchemaTooNewError(
             f"warehouse schema is version {current}, newer than this sinorus "
             f"(knows up to {latest_version()}); upgrade sinorus to open it")
     applied = []
     for version, name, step in MIGRATIONS:
-        if version <= current:
+        if version in done:
             continue
         conn.execute("BEGIN TRANSACTION")
         try:

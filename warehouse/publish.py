@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.derived import refresh_derived
+from warehouse.fts import rebuild_search_index
 from warehouse.migrations import migrate
 
 
@@ -58,18 +60,24 @@ def writer_lock(db_path: Path) -> Iterator[None]:
 
 
 def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """A DuckDB connection with the session time zone set to UTC."""
+    """A DuckDB connection with the session time zone set to UTC, no progress bar."""
     conn = duckdb.connect(str(path), read_only=read_only)
     conn.execute("SET TimeZone = 'UTC'")
+    # A progress bar on stdout would corrupt CSV/JSON output of the commands.
+    conn.execute("SET enable_progress_bar = false")
     return conn
 
 
 @contextlib.contextmanager
-def open_for_writing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+def open_for_writing(db_path: Path, reindex: bool = True
+                     ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A migrated, writable copy of the warehouse, published on clean exit.
 
     The caller must hold :func:`writer_lock`. On an exception the copy is thrown away and
-    the published warehouse is untouched.
+    the published warehouse is untouched. Before publishing, the derived tables behind the
+    daily views are refreshed and the full-text index is rebuilt
+    if the articles changed (``reindex=False`` skips that, e.g. for a bulk build that
+    indexes once at the end).
     """
     staging = next_path(db_path)
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
@@ -84,6 +92,9 @@ def open_for_writing(db_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         migrate(conn)
         yield conn
+        refresh_derived(conn)
+        if reindex:
+            rebuild_search_index(conn)
         conn.execute("CHECKPOINT")
     except BaseException:
         conn.close()

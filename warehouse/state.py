@@ -32,7 +32,7 @@ SOURCE_STATUS_SCHEMA = {
 
 @dataclass(frozen=True, slots=True)
 class SourceHealth:
-    """A ``source_health`` row: how a source's recent runs went."""
+    """A ``source_state`` row: how a source's recent runs went."""
 
     source: str
     last_status: str | None
@@ -74,10 +74,10 @@ def read_fetch_state(db_path: Path, *, http_cache: bool = True) -> FetchState:
                     "SELECT url, source, etag, last_modified, body_sha1, checked_at "
                     "FROM http_cache").fetchall():
                 cache[url] = CacheEntry(url, etag, modified, sha1, checked, source)
-        if "source_health" in tables:
+        if "source_state" in tables:
             for values in conn.execute(
                     "SELECT source, last_status, last_success_at, consecutive_failures, "
-                    "last_error, last_run_id, updated_at FROM source_health").fetchall():
+                    "last_error, last_run_id, updated_at FROM source_state").fetchall():
                 health[values[0]] = SourceHealth(*values)
     finally:
         conn.close()

@@ -1,0 +1,61 @@
+"""An older warehouse (schema version 1, as the first release wrote it) is migrated in place."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.warehouse_fixtures import R1, URL_RU, article, mentions, publish, rows, run_tables
+from warehouse.migrations import MIGRATIONS, latest_version
+from warehouse.stage import stage_batch
+
+
+def _version_one(db: Path, data: Path) -> None:
+    """Build a v1 warehouse: migration 1 only, rows loaded by plain SQL from a batch."""
+    batch = stage_batch(data, "old", run_tables("old", R1, [article(
+        URL_RU, source="ria", language="ru", title="Переговоры в Москве",
+        text="Переговоры России и Китая", published=R1, fetched=R1, run_id="old")],
+        mentions(URL_RU, ("Q148", "Китая", 1, False)), [("ria", URL_RU, "ok")]))
+    conn = duckdb.connect(str(db))
+    conn.execute("""CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY,
+                    name VARCHAR NOT NULL, applied_at TIMESTAMPTZ NOT NULL DEFAULT now())""")
+    version, name, step = MIGRATIONS[0]
+    step(conn)
+    conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)", [version, name])
+    conn.execute(f"""INSERT INTO articles BY NAME SELECT * EXCLUDE (fetched_at),
+                       fetched_at AS first_seen_at, fetched_at AS last_seen_at
+                     FROM '{batch}/articles.parquet'""")
+    for table in ("entities", "mentions", "fetches", "runs"):
+        conn.execute(f"INSERT INTO {table} BY NAME SELECT * FROM '{batch}/{table}.parquet'")
+    conn.close()
+    shutil.rmtree(batch)  # published long ago: nothing pending
+
+
+def test_an_old_warehouse_is_migrated_and_keeps_its_rows(tmp_path: Path) -> None:
+    db, data = tmp_path / "w.duckdb", tmp_path / "data"
+    _version_one(db, data)
+    assert rows(db, "SELECT max(version) FROM schema_migrations") == [(1,)]
+    publish(db, data)  # the next run opens it for writing: migrations run in the copy
+    assert rows(db, "SELECT version FROM schema_migrations ORDER BY version") == [
+        (v,) for v, _, _ in MIGRATIONS]
+    assert rows(db, "SELECT max(version) FROM schema_migrations") == [(latest_version(),)]
+    assert rows(db, "SELECT title, entities[1].name FROM relevant_articles") == [
+        ("Переговоры в Москве", "China")]
+    assert rows(db, "SELECT source, failures_in_a_row FROM source_health") == [("ria", 0)]
+    assert rows(db, "SELECT index_group, documents FROM search_indexes") == [("ru", 1)]
+
+
+def test_a_failing_migration_leaves_the_published_file_untouched(tmp_path: Path) -> None:
+    db, data = tmp_path / "w.duckdb", tmp_path / "data"
+    _version_one(db, data)
+    conn = duckdb.connect(str(db))
+    conn.execute("CREATE TABLE search_indexes (x INTEGER)")  # makes migration 4 fail
+    conn.close()
+    before = db.read_bytes()
+    with pytest.raises(duckdb.Error):
+        publish(db, data)
+    assert db.read_bytes() == before
+    assert rows(db, "SELECT max(version) FROM schema_migrations") == [(1,)]
