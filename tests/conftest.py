@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -30,3 +32,18 @@ def prefect_harness() -> Iterator[None]:
 def sample_site() -> Iterator[SampleSite]:
     with SampleSite() as site:
         yield site
+
+
+@pytest.fixture(scope="session")
+def demo_warehouse(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None,
+                   sample_site: SampleSite) -> Path:
+    """A warehouse built as `sinorus demo` builds it: one run of the flow on the sample site."""
+    from flows.demo import demo_config_text
+    from flows.nightly import nightly_ingest, summary_of
+
+    root = tmp_path_factory.mktemp("demo")
+    db = root / "data" / "demo.duckdb"
+    config = root / "demo.sources.toml"
+    config.write_text(demo_config_text(sample_site.base_url, db), encoding="utf-8")
+    summary_of(asyncio.run(nightly_ingest(str(config), return_state=True)))
+    return db
