@@ -70,7 +70,8 @@ _AR_PROCLITICS = ("و", "ب", "ل", "ف", "ك", "وب", "ول", "فب", "فل", 
 # Byte-length-preserving normalisation: every non-word character becomes as many spaces as
 # it has UTF-8 bytes, so match offsets in the normalised text are offsets in the original.
 _NON_WORD_BY_WIDTH = (
-    (r"[\x00-\x7F&&[^0-9A-Za-z]]", " "),
+    # The space itself is left alone: replacing it by itself is most of the work.
+    (r"[\x00-\x7F&&[^0-9A-Za-z ]]", " "),
     (r"[\x{80}-\x{7FF}&&[^\p{L}\p{N}\p{M}]]", "  "),
     (r"[\x{800}-\x{FFFF}&&[^\p{L}\p{N}\p{M}]]", "   "),
     (r"[\x{10000}-\x{10FFFF}&&[^\p{L}\p{N}\p{M}]]", "    "),
