@@ -19,6 +19,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.derived import refresh_derived
+from warehouse.durable import fsync_path
 from warehouse.fts import rebuild_search_index
 from warehouse.migrations import migrate
 
@@ -30,13 +31,6 @@ class WarehouseBusyError(RuntimeError):
 class WarehouseError(RuntimeError):
     """The warehouse cannot be opened or written; the message says why in one line."""
 
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def next_path(db_path: Path) -> Path:
@@ -102,6 +96,6 @@ def open_for_writing(db_path: Path, reindex: bool = True
         staging.with_name(staging.name + ".wal").unlink(missing_ok=True)
         raise
     conn.close()
-    _fsync(staging)
+    fsync_path(staging)
     os.replace(staging, db_path)
-    _fsync(db_path.parent)
+    fsync_path(db_path.parent)

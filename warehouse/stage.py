@@ -13,6 +13,8 @@ from pathlib import Path
 
 import polars as pl
 
+from warehouse.durable import fsync_path
+
 STAGED_TABLES = ("articles", "mentions", "entities", "fetches", "runs", "http_cache",
                  "source_status")
 
@@ -20,13 +22,6 @@ STAGED_TABLES = ("articles", "mentions", "entities", "fetches", "runs", "http_ca
 def staging_dir(data_dir: Path) -> Path:
     return data_dir / "staging"
 
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
 
 
 def stage_batch(data_dir: Path, run_id: str, tables: dict[str, pl.DataFrame]) -> Path:
@@ -43,9 +38,9 @@ def stage_batch(data_dir: Path, run_id: str, tables: dict[str, pl.DataFrame]) ->
         frame.write_parquet(path)
         with open(path, "rb") as fh:
             os.fsync(fh.fileno())
-    _fsync_dir(tmp)
+    fsync_path(tmp)
     os.replace(tmp, final)
-    _fsync_dir(root)
+    fsync_path(root)
     return final
 
 
