@@ -175,18 +175,20 @@ def annotate() -> None:
 def sql(query: str, config: ConfigOpt = Path("sources.toml"), db: DbOpt = None,
         format: Annotated[str, typer.Option("--format", help="table | csv | json")] = "table",
         ) -> None:
-    """Read-only SQL on the warehouse."""
+    """Read-only SQL on the warehouse (the fts extension is loaded: match_bm25 works)."""
     import duckdb
 
-    from warehouse.publish import connect
+    from warehouse.fts import SearchUnavailableError
+    from warehouse.publish import WarehouseError
+    from warehouse.query import open_read_only
 
     if format not in ("table", "csv", "json"):
         raise _fail("--format must be table, csv or json")
-    db_path = _db_path(config, db)
-    if not db_path.exists():
-        raise _fail(f"no warehouse at {db_path} (run `sinorus run` or `sinorus demo` first)")
     try:
-        conn = connect(db_path, read_only=True)
+        conn = open_read_only(_db_path(config, db), with_search=True)
+    except (WarehouseError, SearchUnavailableError) as exc:
+        raise _fail(str(exc)) from None
+    try:
         rel = conn.execute(query)
         columns = [d[0] for d in rel.description or []]
         rows = rel.fetchall()
