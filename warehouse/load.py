@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.dedup import store_signatures, update_clusters
+
 # Columns a staged ``articles.parquet`` carries (``fetched_at`` becomes first/last seen).
 STAGED_ARTICLE_COLUMNS = (
     "article_id", "url", "canonical_url", "source", "domain", "title", "authors",
@@ -57,27 +59,35 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
         CREATE OR REPLACE TEMP TABLE staged_articles AS
         SELECT {cols} FROM read_parquet('{_sql_path(batch / "articles.parquet")}')
         QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC) = 1""")
+    # A staged fetch older than the stored one (an old capture reprocessed) adds its version
+    # but does not overwrite the article: the newest fetch is the article.
     rows = conn.execute("""
         SELECT s.source,
                count(*) FILTER (WHERE a.article_id IS NULL),
-               count(*) FILTER (WHERE a.article_id IS NOT NULL
+               count(*) FILTER (WHERE a.article_id IS NOT NULL AND s.fetched_at >= a.last_seen_at
                                 AND (a.content_hash IS DISTINCT FROM s.content_hash
                                      OR a.title IS DISTINCT FROM s.title)),
-               count(*) FILTER (WHERE a.article_id IS NOT NULL
-                                AND a.content_hash IS NOT DISTINCT FROM s.content_hash
-                                AND a.title IS NOT DISTINCT FROM s.title),
+               count(*) FILTER (WHERE a.article_id IS NOT NULL AND NOT (
+                                s.fetched_at >= a.last_seen_at
+                                AND (a.content_hash IS DISTINCT FROM s.content_hash
+                                     OR a.title IS DISTINCT FROM s.title))),
                count(*) FILTER (WHERE s.is_relevant)
         FROM staged_articles s LEFT JOIN articles a USING (article_id)
         GROUP BY s.source ORDER BY s.source""").fetchall()
     per_source = {r[0]: [int(v) for v in r[1:]] for r in rows}
-    updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATED_COLUMNS)
+    _record_versions(conn)
+    newer = "excluded.last_seen_at >= articles.last_seen_at"
+    updates = ", ".join(f"{c} = CASE WHEN {newer} THEN excluded.{c} ELSE articles.{c} END"
+                        for c in _UPDATED_COLUMNS)
     target = ", ".join(_UPDATED_COLUMNS)
     conn.execute(f"""
         INSERT INTO articles (article_id, {target}, first_seen_at, last_seen_at)
         SELECT article_id, {target}, fetched_at, fetched_at FROM staged_articles
         ON CONFLICT (article_id) DO UPDATE SET {updates},
+            first_seen_at = least(articles.first_seen_at, excluded.first_seen_at),
             last_seen_at = greatest(articles.last_seen_at, excluded.last_seen_at)""")
-    _mark_exact_duplicates(conn)
+    store_signatures(conn, _sql_path(batch / "articles.parquet"))
+    update_clusters(conn)
     for source, n in conn.execute("""
             SELECT s.source, count(*) FROM staged_articles s JOIN articles a USING (article_id)
             WHERE a.duplicate_of IS NOT NULL GROUP BY s.source""").fetchall():
@@ -106,21 +116,20 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
     return counts
 
 
-def _mark_exact_duplicates(conn: duckdb.DuckDBPyConnection) -> None:
-    """Same text under another URL: point ``duplicate_of`` at the first-seen article."""
-    conn.execute("""
-        UPDATE articles
-        SET duplicate_of = CASE WHEN articles.article_id = firsts.first_id
-                                THEN NULL ELSE firsts.first_id END
-        FROM (
-            SELECT content_hash,
-                   arg_min(article_id, (first_seen_at, published_at, article_id)) AS first_id
-            FROM articles
-            WHERE word_count > 0
-              AND content_hash IN (SELECT content_hash FROM staged_articles)
-            GROUP BY content_hash
-        ) AS firsts
-        WHERE articles.content_hash = firsts.content_hash""")
+# One id per distinct (text, title) of an article; the same expression as migration 6.
+VERSION_ID = "sha1(coalesce(content_hash, '') || chr(0) || coalesce(title, ''))[:16]"
+
+
+def _record_versions(conn: duckdb.DuckDBPyConnection) -> None:
+    """Every distinct text an article has had; a refetch of an unchanged text adds no row."""
+    conn.execute(f"""
+        INSERT INTO article_versions
+        SELECT article_id, {VERSION_ID}, content_hash, title, text, word_count,
+               fetched_at, fetched_at, run_id
+        FROM staged_articles
+        ON CONFLICT (article_id, version_id) DO UPDATE SET
+            first_seen_at = least(article_versions.first_seen_at, excluded.first_seen_at),
+            last_seen_at = greatest(article_versions.last_seen_at, excluded.last_seen_at)""")
 
 
 def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
