@@ -225,7 +225,8 @@ async def run_pipeline(config: Config) -> RunSummary:
     run_id = new_run_id(started)
     db_path, data_dir = config.warehouse_path, config.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
-    known = await asyncio.to_thread(known_urls, db_path, data_dir)
+    known = await asyncio.to_thread(known_urls, db_path, data_dir,
+                                    config.fetch.refetch_days)
     state = await asyncio.to_thread(read_fetch_state, db_path)
     progress = reporter()
     progress.start("discover", len(config.sources))

@@ -34,6 +34,9 @@ class FetchSettings:
     run_budget_s: float = 3600.0  # a host asking to wait past this is deferred to the next run
     max_pages_per_source: int = 500
     allowed_private_networks: tuple[str, ...] = ()
+    # Articles first seen this recently are fetched again when a feed lists them, to catch
+    # edits (docs/dedup.md); 0 never refetches.
+    refetch_days: float = 2.0
 
     def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [ipaddress.ip_network(n, strict=False) for n in self.allowed_private_networks]

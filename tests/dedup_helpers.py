@@ -11,7 +11,7 @@ import polars as pl
 from transform.normalize import RECORD_SCHEMA, normalize
 from warehouse.load import load_batch
 from warehouse.publish import connect, open_for_writing, writer_lock
-from warehouse.stage import pending_batches, stage_batch
+from warehouse.stage import discard_batch, pending_batches, stage_batch
 
 T0 = datetime(2026, 1, 1, 2, 0, tzinfo=UTC)
 
@@ -28,12 +28,15 @@ def articles(*rows: dict[str, Any], run_id: str = "r1") -> pl.DataFrame:
 
 
 def publish(db: Path, frame: pl.DataFrame, run_id: str) -> None:
-    """Stage one batch beside the warehouse and load every pending batch."""
+    """Stage one batch beside the warehouse, load every pending batch, discard them."""
     data = db.parent
     stage_batch(data, run_id, {"articles": frame})
+    batches = pending_batches(data)
     with writer_lock(db), open_for_writing(db) as conn:
-        for batch in pending_batches(data):
+        for batch in batches:
             load_batch(conn, batch)
+    for batch in batches:
+        discard_batch(batch)
 
 
 def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:

@@ -76,8 +76,12 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
         GROUP BY s.source ORDER BY s.source""").fetchall()
     per_source = {r[0]: [int(v) for v in r[1:]] for r in rows}
     _record_versions(conn)
-    newer = "excluded.last_seen_at >= articles.last_seen_at"
-    updates = ", ".join(f"{c} = CASE WHEN {newer} THEN excluded.{c} ELSE articles.{c} END"
+    # Only a newer fetch that changes something rewrites the row (and its run_id); an
+    # unchanged refetch moves last_seen_at only.
+    changed = " OR ".join(f"articles.{c} IS DISTINCT FROM excluded.{c}"
+                          for c in _UPDATED_COLUMNS if c != "run_id")
+    rewrite = f"(excluded.last_seen_at >= articles.last_seen_at AND ({changed}))"
+    updates = ", ".join(f"{c} = CASE WHEN {rewrite} THEN excluded.{c} ELSE articles.{c} END"
                         for c in _UPDATED_COLUMNS)
     target = ", ".join(_UPDATED_COLUMNS)
     conn.execute(f"""
