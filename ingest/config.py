@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import ipaddress
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -52,6 +52,15 @@ class Source:
 
 
 @dataclass(frozen=True, slots=True)
+class ArchiveSettings:
+    """The raw WARC archive (docs/dedup.md)."""
+
+    # Days of raw captures to keep; older WARC files and their captures rows are pruned
+    # (never the articles). 0 keeps everything.
+    retention_days: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class Schedule:
     cron: str = "0 2 * * *"
     timezone: str = "UTC"
@@ -64,6 +73,7 @@ class Config:
     sources: tuple[Source, ...] = ()
     schedule: Schedule = field(default_factory=Schedule)
     path: Path | None = None
+    archive: ArchiveSettings = field(default_factory=ArchiveSettings)
 
     @property
     def data_dir(self) -> Path:
@@ -73,7 +83,7 @@ class Config:
     def with_db(self, db: Path | str | None) -> Config:
         if db is None:
             return self
-        return Config(Path(db), self.fetch, self.sources, self.schedule, self.path)
+        return replace(self, warehouse_path=Path(db))
 
 
 def _expect(table: dict[str, Any], key: str, kinds: type | tuple[type, ...], where: str) -> Any:
@@ -191,7 +201,19 @@ def parse_config(text: str, base_dir: Path | None = None, path: Path | None = No
         ZoneInfo(schedule.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"schedule.timezone: unknown time zone {schedule.timezone!r}") from None
-    return Config(wh_path, fetch, sources, schedule, path)
+    return Config(wh_path, fetch, sources, schedule, path, _parse_archive(data.get("archive", {})))
+
+
+def _parse_archive(table: Any) -> ArchiveSettings:
+    if not isinstance(table, dict):
+        raise ConfigError("[archive] must be a table")
+    unknown = set(table) - {"retention_days"}
+    if unknown:
+        raise ConfigError(f"[archive] has unknown key(s): {', '.join(sorted(unknown))}")
+    days = table.get("retention_days", 0)
+    if isinstance(days, bool) or not isinstance(days, int | float) or days < 0:
+        raise ConfigError(f"archive.retention_days must be a number of days >= 0, not {days!r}")
+    return ArchiveSettings(retention_days=float(days))
 
 
 def load_config(path: Path | str) -> Config:

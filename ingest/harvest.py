@@ -124,7 +124,10 @@ async def harvest(source: Source, fetcher: Fetcher, is_known: Callable[[str], bo
     result.skipped_known = len(result.candidates) - len(fresh)
     result.left_for_next_run = max(0, len(fresh) - max_pages)
     fresh = fresh[:max_pages]
-    fetched = await asyncio.gather(
-        *(fetcher.fetch(c.url, source=source.name, kind="page") for c in fresh))
+    fetched = await asyncio.gather(*(
+        fetcher.fetch(c.url, source=source.name, kind="page",
+                      note={"feed_published_at": c.published_at,
+                            "source_language": c.language or source.language})
+        for c in fresh))
     result.pages = list(zip(fresh, fetched, strict=True))
     return result

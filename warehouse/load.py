@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from warehouse.dedup import store_signatures, update_clusters
 
@@ -19,6 +20,14 @@ STAGED_ARTICLE_COLUMNS = (
     "published_at", "published_at_source", "published_at_precision", "language", "text",
     "word_count", "content_hash", "relevance", "is_relevant", "topics", "fetched_at", "run_id",
 )
+# A staged ``captures.parquet``: the index of the run's WARC file (ingest/archive.py).
+CAPTURE_SCHEMA = {
+    "warc_file": pl.String, "offset": pl.Int64, "length": pl.Int64, "url": pl.String,
+    "final_url": pl.String, "status": pl.Int32, "content_type": pl.String,
+    "digest": pl.String, "fetched_at": pl.Datetime("us", "UTC"), "run_id": pl.String,
+    "source": pl.String, "kind": pl.String, "feed_published_at": pl.String,
+    "source_language": pl.String,
+}
 _UPDATED_COLUMNS = [c for c in STAGED_ARTICLE_COLUMNS
                     if c not in ("article_id", "fetched_at")]
 
@@ -108,6 +117,11 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
             INSERT INTO fetches BY NAME
             SELECT * FROM read_parquet('{_sql_path(fetches)}') ON CONFLICT DO NOTHING""")
     load_fetch_state(conn, batch)
+    captures = batch / "captures.parquet"
+    if captures.exists():
+        conn.execute(f"""
+            INSERT INTO captures BY NAME
+            SELECT * FROM read_parquet('{_sql_path(captures)}') ON CONFLICT DO NOTHING""")
     runs = batch / "runs.parquet"
     if runs.exists():
         conn.execute(f"""
@@ -134,6 +148,12 @@ def _record_versions(conn: duckdb.DuckDBPyConnection) -> None:
         ON CONFLICT (article_id, version_id) DO UPDATE SET
             first_seen_at = least(article_versions.first_seen_at, excluded.first_seen_at),
             last_seen_at = greatest(article_versions.last_seen_at, excluded.last_seen_at)""")
+
+
+def forget_captures(conn: duckdb.DuckDBPyConnection, warc_files: list[str]) -> None:
+    """Drop the captures rows of pruned WARC files (articles and versions stay)."""
+    if warc_files:
+        conn.execute("DELETE FROM captures WHERE list_contains(?, warc_file)", [warc_files])
 
 
 def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:

@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 STAGED_TABLES = ("articles", "mentions", "entities", "fetches", "runs", "http_cache",
-                 "source_status")
+                 "source_status", "captures")
 
 
 def staging_dir(data_dir: Path) -> Path:
