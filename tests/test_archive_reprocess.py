@@ -8,8 +8,8 @@ import shutil
 import socket
 import threading
 from collections.abc import Iterator
-from email.utils import format_datetime
 from datetime import UTC, datetime
+from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -20,7 +20,15 @@ from flows.nightly import nightly_ingest, summary_of
 from flows.reprocess import reprocess
 from ingest.config import load_config
 from tests.dedup_helpers import rows
-from tests.dedup_texts import BYLINED, EDITED, OTHER, OTHER_TITLE, SYNDICATED_TITLE, WIRE, WIRE_TITLE
+from tests.dedup_texts import (
+    BYLINED,
+    EDITED,
+    OTHER,
+    OTHER_TITLE,
+    SYNDICATED_TITLE,
+    WIRE,
+    WIRE_TITLE,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -135,7 +143,7 @@ def test_the_syndicated_copy_is_clustered_with_the_wire_story(runs: dict[str, An
     got = dict(rows(runs["db"], """
         SELECT regexp_extract(a.url, '/[a-z]+/[a-z-]+\\.html$'), c.url FROM articles a
         JOIN articles c ON c.article_id = a.cluster_id"""))
-    wire = [u for u in got.values() if u.endswith("/wire/gas.html")][0]
+    wire = next(u for u in got.values() if u.endswith("/wire/gas.html"))
     assert got["/partner/gas-copy.html"] == wire
     assert got["/analysis/pipeline.html"].endswith("/analysis/pipeline.html")
 
