@@ -118,11 +118,11 @@ def new_run_id(now: datetime | None = None) -> str:
 
 @task(task_run_name="harvest-{source.name}", cache_policy=NO_CACHE)
 async def harvest_source(source: Source, fetcher: Fetcher, known: set[str],
-                         max_pages: int) -> Harvest:
+                         max_pages: int, since: datetime | None = None) -> Harvest:
     def is_known(url: str) -> bool:
         return url in known or canonical_url(url) in known
 
-    result = await harvest(source, fetcher, is_known, max_pages)
+    result = await harvest(source, fetcher, is_known, max_pages, since)
     reporter().advance("discover")
     return result
 
@@ -260,7 +260,8 @@ async def run_pipeline(config: Config) -> RunSummary:
         async with Fetcher(config.fetch, on_result=on_fetch, http_cache=state.http_cache,
                            archive=archive) as fetcher:
             harvests = list(await asyncio.gather(*(
-                harvest_source(s, fetcher, known, config.fetch.max_pages_per_source)
+                harvest_source(s, fetcher, known, config.fetch.max_pages_per_source,
+                               _last_success(state.health.get(s.name)))
                 for s in config.sources)))
             fetch_log = list(fetcher.log)
     finally:
@@ -310,6 +311,10 @@ async def run_pipeline(config: Config) -> RunSummary:
     summary = RunSummary(run_id, str(db_path), summaries, published_batches=len(loaded))
     _headline_figures(summary, articles, mentions)
     return summary
+
+
+def _last_success(health: SourceHealth | None) -> datetime | None:
+    return health.last_success_at if health is not None else None
 
 
 def _headline_figures(summary: RunSummary, articles: pl.DataFrame,

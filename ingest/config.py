@@ -14,6 +14,9 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SOURCE_KINDS = ("rss", "atom", "sitemap", "gdelt", "urls")
+GDELT_API = "https://api.gdeltproject.org/api/v2/doc/doc"
+# Articles about both countries, in every language GDELT reads.
+GDELT_DEFAULT_QUERY = "(China OR Beijing) (Russia OR Moscow)"
 
 
 class ConfigError(ValueError):
@@ -49,6 +52,8 @@ class Source:
     url: str
     language: str | None = None
     urls: tuple[str, ...] = ()  # only for kind = "urls"
+    query: str = ""  # only for kind = "gdelt": the DOC 2.0 query
+    interval_s: float = 5.0  # only for kind = "gdelt": seconds between two API calls
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +153,7 @@ def _parse_source(index: int, table: dict[str, Any]) -> Source:
         urls = tuple(_expect(table, "urls", list, f"source {name!r}"))
         url = table.get("url", urls[0] if urls else "")
     elif kind == "gdelt":
-        url = table.get("url", "https://api.gdeltproject.org/api/v2/doc/doc")
+        url = table.get("url", GDELT_API)
     else:
         if "url" not in table:
             raise ConfigError(f"source {name!r} needs a 'url'")
@@ -158,7 +163,19 @@ def _parse_source(index: int, table: dict[str, Any]) -> Source:
     language = table.get("language")
     if language is not None and not isinstance(language, str):
         raise ConfigError(f"source {name!r}: language must be a string")
-    return Source(name=name, kind=kind, url=url, language=language, urls=urls)
+    if kind != "gdelt":
+        stray = {"query", "interval_s"} & set(table)
+        if stray:
+            raise ConfigError(f"source {name!r}: {', '.join(sorted(stray))} is for gdelt only")
+        return Source(name=name, kind=kind, url=url, language=language, urls=urls)
+    query = table.get("query", GDELT_DEFAULT_QUERY)
+    if not isinstance(query, str) or not query.strip():
+        raise ConfigError(f"source {name!r}: query must be a non-empty string")
+    interval = table.get("interval_s", 5.0)
+    if isinstance(interval, bool) or not isinstance(interval, int | float) or interval < 0:
+        raise ConfigError(f"source {name!r}: interval_s must be a number of seconds >= 0")
+    return Source(name=name, kind=kind, url=url, language=language, query=query,
+                  interval_s=float(interval))
 
 
 def parse_config(text: str, base_dir: Path | None = None, path: Path | None = None) -> Config:

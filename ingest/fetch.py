@@ -48,6 +48,7 @@ OUTCOMES = (
 _RETRY_LATER = frozenset({"timeout", "connect_error", "deferred", "host_disabled"})
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+JSON_TYPES = ("application/json", "text/json", "text/plain")  # kind "api" (GDELT)
 XML_TYPES = ("application/xml", "text/xml", "application/rss+xml", "application/atom+xml",
              "application/rdf+xml", "application/x-gzip", "application/gzip",
              "application/octet-stream", "text/plain")
@@ -67,7 +68,7 @@ class FetchResult:
 
     url: str
     source: str
-    kind: str  # page | feed | sitemap | robots
+    kind: str  # page | feed | sitemap | robots | api
     final_url: str | None = None
     status: int | None = None
     outcome: str = "ok"
@@ -391,8 +392,8 @@ class Fetcher:
     @staticmethod
     def _check_type(result: FetchResult) -> None:
         media = (result.content_type or "").split(";")[0].strip().lower()
-        allowed = HTML_TYPES if result.kind == "page" else XML_TYPES + HTML_TYPES
-        what = "HTML" if result.kind == "page" else "XML"
+        allowed = {"page": HTML_TYPES, "api": JSON_TYPES}.get(result.kind, XML_TYPES + HTML_TYPES)
+        what = {"page": "HTML", "api": "JSON"}.get(result.kind, "XML")
         if media and media not in allowed and not media.endswith("+xml"):
             result.outcome = "bad_content_type"
             result.reason = f"{media} is not {what}"
