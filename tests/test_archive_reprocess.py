@@ -180,3 +180,22 @@ def test_reprocess_since_replays_only_later_captures(
     summary = reprocess(load_config(runs["config"]), since=last)
     assert summary.captures == 1
     assert _snapshot(runs["db"]) == runs["snapshot"]
+
+
+def test_the_cli_reprocesses_and_refuses_a_bad_date(runs: dict[str, Any]) -> None:
+    import subprocess
+    import sys
+
+    def cli(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [sys.executable, "-m", "flows.cli", "reprocess", "--config", str(runs["config"]),
+             *args], capture_output=True, text=True, timeout=300,
+            env={"PYTHONPATH": str(Path(__file__).parents[1]), "PATH": "/usr/bin",
+                 "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "HOME": str(runs["root"])})
+
+    bad = cli("--since", "yesterday")
+    assert bad.returncode == 2 and "--since" in bad.stderr and "Traceback" not in bad.stderr
+    good = cli("--since", "2000-01-01")
+    assert good.returncode == 0, good.stderr
+    assert "reprocessed 6 archived page(s) from 2 run(s)" in good.stdout
+    assert _snapshot(runs["db"]) == runs["snapshot"]
