@@ -7,6 +7,7 @@ from pathlib import Path
 
 from tests.dedup_helpers import articles, publish, rows
 from tests.dedup_texts import EDITED, WIRE, WIRE_TITLE
+from transform.fingerprint import signature
 from warehouse.known import known_urls
 
 URL = "https://wire.test/gas"
@@ -50,6 +51,8 @@ def test_an_older_capture_loaded_later_adds_its_version_but_not_its_text(
     assert rows(db, "SELECT text, first_seen_at, last_seen_at, run_id FROM articles") == \
         [(EDITED, DAY1, DAY2, "r2")]
     assert [v[2] for v in rows(db, VERSIONS)] == [WIRE, EDITED]
+    # The signature stays that of the article's (newer) text.
+    assert rows(db, "SELECT minhash FROM article_signatures") == [(signature(EDITED),)]
 
 
 def test_fresh_articles_are_refetched_within_refetch_days(tmp_path: Path) -> None:

@@ -26,19 +26,24 @@ def _staged_columns(conn: duckdb.DuckDBPyConnection, parquet: str) -> set[str]:
 
 
 def store_signatures(conn: duckdb.DuckDBPyConnection, parquet: str) -> None:
-    """Replace the signatures and band keys of the staged articles with the batch's."""
+    """Replace the signatures and band keys of the articles the batch now holds.
+
+    ``applied_articles`` (made by the caller) lists them: an older capture loaded late
+    leaves the newer text's signature in place.
+    """
     conn.execute("""DELETE FROM article_signatures
-                    WHERE article_id IN (SELECT article_id FROM staged_articles)""")
+                    WHERE article_id IN (SELECT article_id FROM applied_articles)""")
     conn.execute("""DELETE FROM article_bands
-                    WHERE article_id IN (SELECT article_id FROM staged_articles)""")
+                    WHERE article_id IN (SELECT article_id FROM applied_articles)""")
     if not {"signature", "band_keys"} <= _staged_columns(conn, parquet):
         return  # a batch staged by an older sinorus: exact duplicates only
     # The same article may appear twice in a batch; the latest fetch wins, as for articles.
     conn.execute(f"""
         CREATE OR REPLACE TEMP TABLE staged_signatures AS
         SELECT article_id, signature, band_keys FROM read_parquet('{parquet}')
-        WHERE signature IS NOT NULL
+        WHERE article_id IN (SELECT article_id FROM applied_articles)
         QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC) = 1""")
+    conn.execute("DELETE FROM staged_signatures WHERE signature IS NULL")
     conn.execute("""INSERT INTO article_signatures
                     SELECT article_id, signature FROM staged_signatures""")
     conn.execute("""

@@ -99,6 +99,12 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
         ON CONFLICT (article_id) DO UPDATE SET {updates},
             first_seen_at = least(articles.first_seen_at, excluded.first_seen_at),
             last_seen_at = greatest(articles.last_seen_at, excluded.last_seen_at)""")
+    # The staged rows that are now the article (not an older capture loaded late): only
+    # those replace its signature and mentions.
+    conn.execute("""
+        CREATE OR REPLACE TEMP TABLE applied_articles AS
+        SELECT s.article_id FROM staged_articles s JOIN articles a USING (article_id)
+        WHERE s.fetched_at >= a.last_seen_at""")
     store_signatures(conn, _sql_path(batch / "articles.parquet"))
     update_clusters(conn)
     for source, n in conn.execute("""
@@ -167,12 +173,13 @@ def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
     if mentions.exists():
         # An article's mentions are replaced as a whole when it is reloaded.
         conn.execute("""
-            DELETE FROM mentions WHERE article_id IN (SELECT article_id FROM staged_articles)""")
+            DELETE FROM mentions WHERE article_id IN (SELECT article_id FROM applied_articles)""")
         conn.execute(f"""
             INSERT INTO mentions BY NAME
             SELECT article_id, entity_id, surface, sum(count)::INTEGER AS count,
                    bool_or(in_title) AS in_title
             FROM read_parquet('{_sql_path(mentions)}')
+            WHERE article_id IN (SELECT article_id FROM applied_articles)
             GROUP BY article_id, entity_id, surface""")
 
 
