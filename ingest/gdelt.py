@@ -14,7 +14,7 @@ import asyncio
 import json
 import time
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from ingest.config import Source
 from ingest.discover import Candidate, InvalidDocument
@@ -66,19 +66,19 @@ def parse_artlist(body: bytes, url: str, source: str) -> list[Candidate] | Inval
     return out
 
 
-class _Spacer:
-    """Starts calls no closer together than ``interval_s``."""
+# Time (monotonic) of the last call to each API host, shared by every gdelt source of the
+# process: two sources on one API must not add up to more than one call per interval.
+_last_call: dict[str, float] = {}
 
-    def __init__(self, interval_s: float) -> None:
-        self.interval_s = interval_s
-        self._last: float | None = None
 
-    async def wait(self) -> None:
-        if self._last is not None:
-            delay = self._last + self.interval_s - time.monotonic()
-            if delay > 0:
-                await asyncio.sleep(delay)
-        self._last = time.monotonic()
+async def _wait_turn(host: str, interval_s: float) -> None:
+    """Sleep until ``interval_s`` after the host's previous call; reserve the slot first, so
+    that concurrent callers queue up instead of leaving together."""
+    now = time.monotonic()
+    slot = max(now, _last_call.get(host, -interval_s) + interval_s)
+    _last_call[host] = slot
+    if slot > now:
+        await asyncio.sleep(slot - now)
 
 
 async def discover_gdelt(source: Source, fetcher: Fetcher, documents: list[FetchResult],
@@ -87,13 +87,12 @@ async def discover_gdelt(source: Source, fetcher: Fetcher, documents: list[Fetch
     """Candidate URLs GDELT saw between the last run (or 24 h ago) and now."""
     end = now or datetime.now(UTC)
     start = max(since or end - DEFAULT_SPAN, end - MAX_SPAN)
-    spacer = _Spacer(source.interval_s)
     candidates: dict[str, Candidate] = {}
     errors: list[str] = []
     spans = [(start, end)]
     while spans:
         lo, hi = spans.pop(0)
-        await spacer.wait()
+        await _wait_turn(urlsplit(source.url).netloc, source.interval_s)
         url = query_url(source.url, source.query, lo, hi)
         result = await fetcher.fetch(url, source=source.name, kind="api")
         documents.append(result)

@@ -129,6 +129,19 @@ def test_calls_are_spaced_by_the_interval(fake: FakeGdelt) -> None:
     assert min(gaps) >= INTERVAL - 0.02, gaps
 
 
+def test_two_sources_on_one_api_share_its_spacing(fake: FakeGdelt) -> None:
+    async def main() -> None:
+        async with Fetcher(settings(per_host_concurrency=4)) as fetcher:
+            await asyncio.gather(*(
+                discover_gdelt(Source(name=f"g{i}", kind="gdelt", url=_source(fake).url,
+                                      query=q, interval_s=INTERVAL), fetcher, [],
+                               NOW - timedelta(hours=1), NOW)
+                for i, q in enumerate(("Putin Xi", "Lavrov Wang"))))
+    asyncio.run(main())
+    times = sorted(t for t, _ in fake.calls)
+    assert len(times) == 2 and times[1] - times[0] >= INTERVAL - 0.02
+
+
 def test_the_span_starts_at_the_last_run(fake: FakeGdelt) -> None:
     _discover(fake, since=NOW - timedelta(hours=3))
     assert [_span(p) for _, p in fake.calls] == [("20261128230000", "20261129020000")]
