@@ -76,6 +76,37 @@ def run(config: ConfigOpt = Path("sources.toml"), db: DbOpt = None) -> None:
 
 
 @app.command()
+def reprocess(config: ConfigOpt = Path("sources.toml"), db: DbOpt = None,
+              since: Annotated[str | None, typer.Option(
+                  "--since", help="Only pages fetched on or after this date (YYYY-MM-DD, UTC) "
+                                  "or instant (ISO 8601).")] = None) -> None:
+    """Re-extract and re-annotate archived pages (no network), updating the warehouse."""
+    from datetime import UTC, datetime
+
+    from ingest.config import ConfigError, load_config
+    from warehouse.publish import WarehouseBusyError, WarehouseError
+
+    start = None
+    if since is not None:
+        try:
+            start = datetime.fromisoformat(since)
+        except ValueError:
+            raise _fail(f"--since: not a date or ISO 8601 instant: {since!r}") from None
+        start = start if start.tzinfo else start.replace(tzinfo=UTC)
+    try:
+        cfg = load_config(config).with_db(db)
+        from flows.reprocess import reprocess as replay
+
+        summary = replay(cfg, start)
+    except (ConfigError, WarehouseBusyError, WarehouseError) as exc:
+        raise _fail(str(exc)) from None
+    out.print(f"reprocessed {summary.captures} archived page(s) from {summary.runs} run(s)"
+              f" ({summary.reindexed_files} WARC file(s) indexed from the files): "
+              f"{summary.articles} article(s), {summary.new} new, {summary.updated} updated, "
+              f"{summary.unchanged} unchanged", highlight=False)
+
+
+@app.command()
 def serve(config: ConfigOpt = Path("sources.toml"), db: DbOpt = None) -> None:
     """Register the nightly-ingest deployment with its cron schedule and serve it."""
     apply_defaults()

@@ -23,6 +23,7 @@ from prefect.states import Completed, Failed, State
 
 from flows.progress import reporter
 from flows.report import headline_markdown, source_table, verdict
+from ingest.archive import WarcArchive, archive_dir, expired_warc_files
 from ingest.config import Config, Source, load_config
 from ingest.fetch import Fetcher, FetchResult, decoded_text
 from ingest.harvest import Harvest, harvest
@@ -30,7 +31,7 @@ from transform.annotate import entities_frame
 from transform.pipeline import Page, process_pages
 from transform.urls import canonical_url
 from warehouse.known import known_urls
-from warehouse.load import LoadCounts, load_batch
+from warehouse.load import CAPTURE_SCHEMA, LoadCounts, forget_captures, load_batch
 from warehouse.publish import (
     WarehouseBusyError,
     WarehouseError,
@@ -122,11 +123,11 @@ def new_run_id(now: datetime | None = None) -> str:
 
 @task(task_run_name="harvest-{source.name}", cache_policy=NO_CACHE)
 async def harvest_source(source: Source, fetcher: Fetcher, known: set[str],
-                         max_pages: int) -> Harvest:
+                         max_pages: int, since: datetime | None = None) -> Harvest:
     def is_known(url: str) -> bool:
         return url in known or canonical_url(url) in known
 
-    result = await harvest(source, fetcher, is_known, max_pages)
+    result = await harvest(source, fetcher, is_known, max_pages, since)
     reporter().advance("discover")
     return result
 
@@ -139,20 +140,38 @@ def extract_batch(pages: list[Page], number: int) -> tuple[pl.DataFrame, pl.Data
     return result
 
 
-@task(task_run_name="load-{run_id}", cache_policy=NO_CACHE)
-def publish_batches(db_path: Path, data_dir: Path, run_id: str) -> dict[str, LoadCounts]:
-    """Load every staged batch (older leftovers first) into a copy, then publish it."""
+def publish_pending(db_path: Path, data_dir: Path, retention_days: float = 0.0
+                    ) -> dict[str, LoadCounts]:
+    """Load every staged batch (older leftovers first) into a copy, then publish it.
+
+    WARC files past the archive's retention lose their captures rows in the same copy and
+    are deleted once it is published; articles are never touched by pruning.
+    """
     loaded: dict[str, LoadCounts] = {}
     with writer_lock(db_path):
         batches = pending_batches(data_dir)
+        expired = expired_warc_files(archive_dir(data_dir), retention_days)
         reporter().start("load", len(batches))
         with open_for_writing(db_path) as conn:
             for batch in batches:
                 loaded[batch.name] = load_batch(conn, batch)
                 reporter().advance("load")
+            forget_captures(conn, [p.name for p in expired])
         for batch in batches:
             discard_batch(batch)
+        for path in expired:
+            path.unlink(missing_ok=True)
     return loaded
+
+
+@task(task_run_name="load-{run_id}", cache_policy=NO_CACHE)
+def publish_batches(db_path: Path, data_dir: Path, run_id: str,
+                    retention_days: float = 0.0) -> dict[str, LoadCounts]:
+    return publish_pending(db_path, data_dir, retention_days)
+
+
+def captures_frame(archive: WarcArchive) -> pl.DataFrame:
+    return pl.DataFrame([c.row() for c in archive.captures], schema=CAPTURE_SCHEMA)
 
 
 def _fetch_frame(log: list[FetchResult], run_id: str) -> pl.DataFrame:
@@ -230,7 +249,8 @@ async def run_pipeline(config: Config) -> RunSummary:
     run_id = new_run_id(started)
     db_path, data_dir = config.warehouse_path, config.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
-    known = await asyncio.to_thread(known_urls, db_path, data_dir)
+    known = await asyncio.to_thread(known_urls, db_path, data_dir,
+                                    config.fetch.refetch_days)
     state = await asyncio.to_thread(read_fetch_state, db_path)
     progress = reporter()
     progress.start("discover", len(config.sources))
@@ -240,11 +260,17 @@ async def run_pipeline(config: Config) -> RunSummary:
         if result.kind == "page":
             progress.advance("fetch")
 
-    async with Fetcher(config.fetch, on_result=on_fetch, http_cache=state.http_cache) as fetcher:
-        harvests = list(await asyncio.gather(*(
-            harvest_source(s, fetcher, known, config.fetch.max_pages_per_source)
-            for s in config.sources)))
-        fetch_log = list(fetcher.log)
+    archive = WarcArchive(archive_dir(data_dir), run_id, config.fetch.user_agent)
+    try:
+        async with Fetcher(config.fetch, on_result=on_fetch, http_cache=state.http_cache,
+                           archive=archive) as fetcher:
+            harvests = list(await asyncio.gather(*(
+                harvest_source(s, fetcher, known, config.fetch.max_pages_per_source,
+                               _last_success(state.health.get(s.name)))
+                for s in config.sources)))
+            fetch_log = list(fetcher.log)
+    finally:
+        archive.close()
     log = get_run_logger()
     progress.finish("discover", f"{sum(len(h.candidates) for h in harvests)} candidates")
     progress.finish("fetch", f"{sum(1 for r in fetch_log if r.ok and r.kind == 'page')} pages")
@@ -268,14 +294,15 @@ async def run_pipeline(config: Config) -> RunSummary:
               "runs": _runs_frame(run_id, started, summaries, fetch_log),
               "http_cache": http_cache_frame([v for h in harvests for v in h.validators]),
               "source_status": source_status_frame(
-                  run_id, started, [(s.name, s.status, s.error) for s in summaries])}
+                  run_id, started, [(s.name, s.status, s.error) for s in summaries]),
+              "captures": captures_frame(archive)}
     if articles is None:
         articles, mentions = process_pages([])
     tables["articles"] = articles.with_columns(pl.lit(run_id).alias("run_id"))
     tables["mentions"] = mentions
     tables["entities"] = entities_frame()
     stage_batch(data_dir, run_id, tables)
-    loaded = publish_batches(db_path, data_dir, run_id)
+    loaded = publish_batches(db_path, data_dir, run_id, config.archive.retention_days)
     progress.finish("load", f"{len(loaded)} batch(es) published")
     log.info("load: published %d staged batch(es) into %s", len(loaded), db_path)
     counts = loaded.get(run_id)
@@ -289,6 +316,10 @@ async def run_pipeline(config: Config) -> RunSummary:
     summary = RunSummary(run_id, str(db_path), summaries, published_batches=len(loaded))
     _headline_figures(summary, articles, mentions)
     return summary
+
+
+def _last_success(health: SourceHealth | None) -> datetime | None:
+    return health.last_success_at if health is not None else None
 
 
 def _headline_figures(summary: RunSummary, articles: pl.DataFrame,

@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import ipaddress
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SOURCE_KINDS = ("rss", "atom", "sitemap", "gdelt", "urls")
+GDELT_API = "https://api.gdeltproject.org/api/v2/doc/doc"
+# Articles about both countries, in every language GDELT reads.
+GDELT_DEFAULT_QUERY = "(China OR Beijing) (Russia OR Moscow)"
 
 
 class ConfigError(ValueError):
@@ -34,6 +37,9 @@ class FetchSettings:
     run_budget_s: float = 3600.0  # a host asking to wait past this is deferred to the next run
     max_pages_per_source: int = 500
     allowed_private_networks: tuple[str, ...] = ()
+    # Articles first seen this recently are fetched again when a feed lists them, to catch
+    # edits (docs/dedup.md); 0 never refetches.
+    refetch_days: float = 2.0
 
     def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [ipaddress.ip_network(n, strict=False) for n in self.allowed_private_networks]
@@ -46,6 +52,17 @@ class Source:
     url: str
     language: str | None = None
     urls: tuple[str, ...] = ()  # only for kind = "urls"
+    query: str = ""  # only for kind = "gdelt": the DOC 2.0 query
+    interval_s: float = 5.0  # only for kind = "gdelt": seconds between two API calls
+
+
+@dataclass(frozen=True, slots=True)
+class ArchiveSettings:
+    """The raw WARC archive (docs/dedup.md)."""
+
+    # Days of raw captures to keep; older WARC files and their captures rows are pruned
+    # (never the articles). 0 keeps everything.
+    retention_days: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +78,7 @@ class Config:
     sources: tuple[Source, ...] = ()
     schedule: Schedule = field(default_factory=Schedule)
     path: Path | None = None
+    archive: ArchiveSettings = field(default_factory=ArchiveSettings)
 
     @property
     def data_dir(self) -> Path:
@@ -70,7 +88,7 @@ class Config:
     def with_db(self, db: Path | str | None) -> Config:
         if db is None:
             return self
-        return Config(Path(db), self.fetch, self.sources, self.schedule, self.path)
+        return replace(self, warehouse_path=Path(db))
 
 
 def _expect(table: dict[str, Any], key: str, kinds: type | tuple[type, ...], where: str) -> Any:
@@ -135,7 +153,7 @@ def _parse_source(index: int, table: dict[str, Any]) -> Source:
         urls = tuple(_expect(table, "urls", list, f"source {name!r}"))
         url = table.get("url", urls[0] if urls else "")
     elif kind == "gdelt":
-        url = table.get("url", "https://api.gdeltproject.org/api/v2/doc/doc")
+        url = table.get("url", GDELT_API)
     else:
         if "url" not in table:
             raise ConfigError(f"source {name!r} needs a 'url'")
@@ -145,7 +163,19 @@ def _parse_source(index: int, table: dict[str, Any]) -> Source:
     language = table.get("language")
     if language is not None and not isinstance(language, str):
         raise ConfigError(f"source {name!r}: language must be a string")
-    return Source(name=name, kind=kind, url=url, language=language, urls=urls)
+    if kind != "gdelt":
+        stray = {"query", "interval_s"} & set(table)
+        if stray:
+            raise ConfigError(f"source {name!r}: {', '.join(sorted(stray))} is for gdelt only")
+        return Source(name=name, kind=kind, url=url, language=language, urls=urls)
+    query = table.get("query", GDELT_DEFAULT_QUERY)
+    if not isinstance(query, str) or not query.strip():
+        raise ConfigError(f"source {name!r}: query must be a non-empty string")
+    interval = table.get("interval_s", 5.0)
+    if isinstance(interval, bool) or not isinstance(interval, int | float) or interval < 0:
+        raise ConfigError(f"source {name!r}: interval_s must be a number of seconds >= 0")
+    return Source(name=name, kind=kind, url=url, language=language, query=query,
+                  interval_s=float(interval))
 
 
 def parse_config(text: str, base_dir: Path | None = None, path: Path | None = None) -> Config:
@@ -188,7 +218,19 @@ def parse_config(text: str, base_dir: Path | None = None, path: Path | None = No
         ZoneInfo(schedule.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"schedule.timezone: unknown time zone {schedule.timezone!r}") from None
-    return Config(wh_path, fetch, sources, schedule, path)
+    return Config(wh_path, fetch, sources, schedule, path, _parse_archive(data.get("archive", {})))
+
+
+def _parse_archive(table: Any) -> ArchiveSettings:
+    if not isinstance(table, dict):
+        raise ConfigError("[archive] must be a table")
+    unknown = set(table) - {"retention_days"}
+    if unknown:
+        raise ConfigError(f"[archive] has unknown key(s): {', '.join(sorted(unknown))}")
+    days = table.get("retention_days", 0)
+    if isinstance(days, bool) or not isinstance(days, int | float) or days < 0:
+        raise ConfigError(f"archive.retention_days must be a number of days >= 0, not {days!r}")
+    return ArchiveSettings(retention_days=float(days))
 
 
 def load_config(path: Path | str) -> Config:

@@ -24,6 +24,7 @@ from urllib.parse import urljoin
 
 import httpx
 
+from ingest.archive import WarcArchive
 from ingest.conditional import CONDITIONAL_KINDS, CacheEntry, body_sha1, conditional_headers
 from ingest.config import FetchSettings
 from ingest.netguard import BlockedAddressError, GuardedTransport
@@ -47,6 +48,7 @@ OUTCOMES = (
 _RETRY_LATER = frozenset({"timeout", "connect_error", "deferred", "host_disabled"})
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
+JSON_TYPES = ("application/json", "text/json", "text/plain")  # kind "api" (GDELT)
 XML_TYPES = ("application/xml", "text/xml", "application/rss+xml", "application/atom+xml",
              "application/rdf+xml", "application/x-gzip", "application/gzip",
              "application/octet-stream", "text/plain")
@@ -66,7 +68,7 @@ class FetchResult:
 
     url: str
     source: str
-    kind: str  # page | feed | sitemap | robots
+    kind: str  # page | feed | sitemap | robots | api
     final_url: str | None = None
     status: int | None = None
     outcome: str = "ok"
@@ -81,6 +83,8 @@ class FetchResult:
     body_sha1: str | None = None
     attempts: int = 0
     retry_later: bool = False  # not this URL's fate, only tonight's: the next run tries again
+    headers: list[tuple[str, str]] = field(default_factory=list)  # of the final response
+    reason_phrase: str = ""
 
     @property
     def ok(self) -> bool:
@@ -178,8 +182,10 @@ class Fetcher:
     def __init__(self, settings: FetchSettings,
                  transport: httpx.AsyncBaseTransport | None = None,
                  on_result: Callable[[FetchResult], None] | None = None,
-                 http_cache: Mapping[str, CacheEntry] | None = None) -> None:
+                 http_cache: Mapping[str, CacheEntry] | None = None,
+                 archive: WarcArchive | None = None) -> None:
         self.settings = settings
+        self.archive = archive  # every response received goes into this run's WARC file
         self._transport = transport or GuardedTransport(settings.allowed_networks())
         self._client: httpx.AsyncClient | None = None
         self._on_result = on_result
@@ -217,8 +223,12 @@ class Fetcher:
         return await self.fetch(url, source=source, kind="robots")
 
     async def fetch(self, url: str, *, source: str, kind: str = "page",
-                    headers: dict[str, str] | None = None) -> FetchResult:
-        """Fetch one URL with retries for transient failures; always returns a result."""
+                    headers: dict[str, str] | None = None,
+                    note: Mapping[str, str | None] | None = None) -> FetchResult:
+        """Fetch one URL with retries for transient failures; always returns a result.
+
+        ``note`` is what discovery knew about the URL, archived with the response.
+        """
         request_headers = dict(headers or {})
         entry = self.http_cache.get(url) if kind in CONDITIONAL_KINDS else None
         for name, value in conditional_headers(entry).items():
@@ -240,6 +250,8 @@ class Fetcher:
             result.reason += f" (attempt {attempt} of {max_attempts})"
         result.retry_later = result.retry_later or result.transient or \
             result.outcome in _RETRY_LATER
+        if self.archive is not None:
+            self.archive.record(result, note)  # before an unchanged body is dropped below
         if entry is not None and result.ok and result.body_sha1 == entry.body_sha1:
             result.outcome = "not_modified"
             result.reason = "body unchanged since the last run (same SHA-1)"
@@ -322,6 +334,8 @@ class Fetcher:
             result.status = status
             result.final_url = str(response.url)
             result.content_type = response.headers.get("content-type")
+            result.headers = list(response.headers.multi_items())
+            result.reason_phrase = response.reason_phrase
             host.record(status in TRANSIENT_STATUSES, f"HTTP {status}")
             if status in REDIRECT_STATUSES and "location" in response.headers:
                 return response.headers["location"]
@@ -378,8 +392,8 @@ class Fetcher:
     @staticmethod
     def _check_type(result: FetchResult) -> None:
         media = (result.content_type or "").split(";")[0].strip().lower()
-        allowed = HTML_TYPES if result.kind == "page" else XML_TYPES + HTML_TYPES
-        what = "HTML" if result.kind == "page" else "XML"
+        allowed = {"page": HTML_TYPES, "api": JSON_TYPES}.get(result.kind, XML_TYPES + HTML_TYPES)
+        what = {"page": "HTML", "api": "JSON"}.get(result.kind, "XML")
         if media and media not in allowed and not media.endswith("+xml"):
             result.outcome = "bad_content_type"
             result.reason = f"{media} is not {what}"

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from ingest.conditional import CacheEntry
 from ingest.config import Source
 from ingest.discover import Candidate, InvalidDocument, ParsedDocument, parse_feed
 from ingest.fetch import Fetcher, FetchResult, gunzip_bounded
+from ingest.gdelt import discover_gdelt
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 MAX_CHILD_SITEMAPS = 50
@@ -83,14 +85,17 @@ async def _fetch_document(fetcher: Fetcher, url: str, source: Source, kind: str,
 
 
 async def discover(source: Source, fetcher: Fetcher,
-                   documents: list[FetchResult] | None = None
-                   ) -> tuple[list[Candidate], list[str]]:
-    """Candidate article URLs of a source, in document order, without repeats."""
+                   documents: list[FetchResult] | None = None,
+                   since: datetime | None = None) -> tuple[list[Candidate], list[str]]:
+    """Candidate article URLs of a source, in document order, without repeats.
+
+    ``since`` is when the source last ran well: GDELT is asked for the span since then.
+    """
     documents = documents if documents is not None else []
     if source.kind == "urls":
         return [Candidate(u, source.name, language=source.language) for u in source.urls], []
     if source.kind == "gdelt":
-        return [], ["gdelt sources are not supported yet"]
+        return await discover_gdelt(source, fetcher, documents, since)
     errors: list[str] = []
     candidates: list[Candidate] = []
     queue = [source.url]
@@ -116,15 +121,18 @@ async def discover(source: Source, fetcher: Fetcher,
 
 
 async def harvest(source: Source, fetcher: Fetcher, is_known: Callable[[str], bool],
-                  max_pages: int) -> Harvest:
+                  max_pages: int, since: datetime | None = None) -> Harvest:
     """Discover a source and fetch the pages that are not in the warehouse yet."""
     result = Harvest(source)
-    result.candidates, result.errors = await discover(source, fetcher, result.documents)
+    result.candidates, result.errors = await discover(source, fetcher, result.documents, since)
     fresh = [c for c in result.candidates if not is_known(c.url)]
     result.skipped_known = len(result.candidates) - len(fresh)
     result.left_for_next_run = max(0, len(fresh) - max_pages)
     fresh = fresh[:max_pages]
-    fetched = await asyncio.gather(
-        *(fetcher.fetch(c.url, source=source.name, kind="page") for c in fresh))
+    fetched = await asyncio.gather(*(
+        fetcher.fetch(c.url, source=source.name, kind="page",
+                      note={"feed_published_at": c.published_at,
+                            "source_language": c.language or source.language})
+        for c in fresh))
     result.pages = list(zip(fresh, fetched, strict=True))
     return result

@@ -159,3 +159,20 @@ def test_a_warehouse_that_cannot_be_written_fails_the_run_and_loses_nothing(
     assert sum(s.fetched for s in summary.sources) == 0
     assert _rows(db, "SELECT count(*) FROM articles") == [(len(expected_articles()),)]
     assert pending_batches(db.parent) == []
+
+
+def test_the_syndicated_pair_is_one_cluster_and_every_other_article_its_own(
+        warehouse: dict[str, Any]) -> None:
+    got = _by_path(warehouse, "article_id, cluster_id, duplicate_of, duplicate_kind")
+    syndicated = {a.path: a.syndicated_from for a in expected_articles() if a.syndicated_from}
+    assert len(syndicated) == 1, "the sample site syndicates one article"
+    ((copy, original),) = syndicated.items()
+    clusters: dict[str, set[str]] = {}
+    for path, (_, cluster, _, _) in got.items():
+        clusters.setdefault(cluster, set()).add(path)
+    assert [c for c in clusters.values() if len(c) > 1] == [{copy, original}]
+    assert len(clusters) == len(got) - 1
+    # The copy (published hours later, same text) points at the original, never the reverse.
+    original_id = got[original][0]
+    assert got[copy][1:] == (original_id, original_id, "exact")
+    assert got[original][1:] == (original_id, None, None)

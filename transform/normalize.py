@@ -11,6 +11,7 @@ import re
 
 import polars as pl
 
+from transform.fingerprint import band_keys, signature
 from transform.urls import article_id_for, canonical_url, same_site
 
 RECORD_SCHEMA: dict[str, pl.DataType] = {
@@ -95,7 +96,7 @@ def normalize(records: pl.DataFrame) -> pl.DataFrame:
         .when(page_day.is_not_null() | feed_day.is_not_null()).then(pl.lit("day"))
         .alias("published_at_precision"),
     )
-    return frame.with_columns(
+    frame = frame.with_columns(
         pl.col("canonical_url").map_elements(article_id_for, return_dtype=pl.String)
         .alias("article_id"),
         pl.col("canonical_url").str.extract(r"^[a-z]+://(?:www\.)?([^/]+)", 1)
@@ -106,3 +107,17 @@ def normalize(records: pl.DataFrame) -> pl.DataFrame:
         .str.extract(r"^([a-z]{2})", 1).alias("language"),
         pl.col("title").str.strip_chars(),
     ).unique(subset="article_id", keep="first", maintain_order=True)
+    return with_signatures(frame)
+
+
+def with_signatures(frame: pl.DataFrame) -> pl.DataFrame:
+    """Add the near-duplicate keys: ``signature`` (MinHash) and its LSH ``band_keys``.
+
+    Both are NULL for texts too short to compare (see :mod:`transform.fingerprint`).
+    """
+    frame = frame.with_columns(
+        pl.col("text").map_elements(signature, return_dtype=pl.List(pl.UInt32))
+        .alias("signature"))
+    return frame.with_columns(
+        pl.col("signature").map_elements(band_keys, return_dtype=pl.List(pl.Int64))
+        .alias("band_keys"))

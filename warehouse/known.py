@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -11,8 +12,15 @@ from warehouse.publish import WarehouseError, connect
 from warehouse.stage import pending_batches
 
 
-def known_urls(db_path: Path, data_dir: Path) -> set[str]:
-    """Every URL and canonical URL of stored or staged articles."""
+def known_urls(db_path: Path, data_dir: Path, refetch_days: float = 0.0,
+               now: datetime | None = None) -> set[str]:
+    """Every URL and canonical URL of stored or staged articles, for discovery to skip.
+
+    Articles first seen less than ``refetch_days`` ago are left out, so that a feed that
+    still lists them has them fetched again: that is how edits of fresh articles are caught
+    (and kept as versions). Older articles are not refetched.
+    """
+    cutoff = (now or datetime.now(UTC)) - timedelta(days=refetch_days)
     urls: set[str] = set()
     if db_path.exists():
         try:
@@ -25,7 +33,8 @@ def known_urls(db_path: Path, data_dir: Path) -> set[str]:
             ).fetchone()
             if has_table and has_table[0]:
                 for url, canonical in conn.execute(
-                        "SELECT url, canonical_url FROM articles").fetchall():
+                        "SELECT url, canonical_url FROM articles WHERE first_seen_at < ?",
+                        [cutoff]).fetchall():
                     urls.update((url, canonical))
         finally:
             conn.close()

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
+
+from warehouse.dedup import store_signatures, update_clusters
 
 # Columns a staged ``articles.parquet`` carries (``fetched_at`` becomes first/last seen).
 STAGED_ARTICLE_COLUMNS = (
@@ -17,6 +20,14 @@ STAGED_ARTICLE_COLUMNS = (
     "published_at", "published_at_source", "published_at_precision", "language", "text",
     "word_count", "content_hash", "relevance", "is_relevant", "topics", "fetched_at", "run_id",
 )
+# A staged ``captures.parquet``: the index of the run's WARC file (ingest/archive.py).
+CAPTURE_SCHEMA = {
+    "warc_file": pl.String, "offset": pl.Int64, "length": pl.Int64, "url": pl.String,
+    "final_url": pl.String, "status": pl.Int32, "content_type": pl.String,
+    "digest": pl.String, "fetched_at": pl.Datetime("us", "UTC"), "run_id": pl.String,
+    "source": pl.String, "kind": pl.String, "feed_published_at": pl.String,
+    "source_language": pl.String,
+}
 _UPDATED_COLUMNS = [c for c in STAGED_ARTICLE_COLUMNS
                     if c not in ("article_id", "fetched_at")]
 
@@ -57,27 +68,45 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
         CREATE OR REPLACE TEMP TABLE staged_articles AS
         SELECT {cols} FROM read_parquet('{_sql_path(batch / "articles.parquet")}')
         QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC) = 1""")
+    # A staged fetch older than the stored one (an old capture reprocessed) adds its version
+    # but does not overwrite the article: the newest fetch is the article.
     rows = conn.execute("""
         SELECT s.source,
                count(*) FILTER (WHERE a.article_id IS NULL),
-               count(*) FILTER (WHERE a.article_id IS NOT NULL
+               count(*) FILTER (WHERE a.article_id IS NOT NULL AND s.fetched_at >= a.last_seen_at
                                 AND (a.content_hash IS DISTINCT FROM s.content_hash
                                      OR a.title IS DISTINCT FROM s.title)),
-               count(*) FILTER (WHERE a.article_id IS NOT NULL
-                                AND a.content_hash IS NOT DISTINCT FROM s.content_hash
-                                AND a.title IS NOT DISTINCT FROM s.title),
+               count(*) FILTER (WHERE a.article_id IS NOT NULL AND NOT (
+                                s.fetched_at >= a.last_seen_at
+                                AND (a.content_hash IS DISTINCT FROM s.content_hash
+                                     OR a.title IS DISTINCT FROM s.title))),
                count(*) FILTER (WHERE s.is_relevant)
         FROM staged_articles s LEFT JOIN articles a USING (article_id)
         GROUP BY s.source ORDER BY s.source""").fetchall()
     per_source = {r[0]: [int(v) for v in r[1:]] for r in rows}
-    updates = ", ".join(f"{c} = excluded.{c}" for c in _UPDATED_COLUMNS)
+    _record_versions(conn)
+    # Only a newer fetch that changes something rewrites the row (and its run_id); an
+    # unchanged refetch moves last_seen_at only.
+    changed = " OR ".join(f"articles.{c} IS DISTINCT FROM excluded.{c}"
+                          for c in _UPDATED_COLUMNS if c != "run_id")
+    rewrite = f"(excluded.last_seen_at >= articles.last_seen_at AND ({changed}))"
+    updates = ", ".join(f"{c} = CASE WHEN {rewrite} THEN excluded.{c} ELSE articles.{c} END"
+                        for c in _UPDATED_COLUMNS)
     target = ", ".join(_UPDATED_COLUMNS)
     conn.execute(f"""
         INSERT INTO articles (article_id, {target}, first_seen_at, last_seen_at)
         SELECT article_id, {target}, fetched_at, fetched_at FROM staged_articles
         ON CONFLICT (article_id) DO UPDATE SET {updates},
+            first_seen_at = least(articles.first_seen_at, excluded.first_seen_at),
             last_seen_at = greatest(articles.last_seen_at, excluded.last_seen_at)""")
-    _mark_exact_duplicates(conn)
+    # The staged rows that are now the article (not an older capture loaded late): only
+    # those replace its signature and mentions.
+    conn.execute("""
+        CREATE OR REPLACE TEMP TABLE applied_articles AS
+        SELECT s.article_id FROM staged_articles s JOIN articles a USING (article_id)
+        WHERE s.fetched_at >= a.last_seen_at""")
+    store_signatures(conn, _sql_path(batch / "articles.parquet"))
+    update_clusters(conn)
     for source, n in conn.execute("""
             SELECT s.source, count(*) FROM staged_articles s JOIN articles a USING (article_id)
             WHERE a.duplicate_of IS NOT NULL GROUP BY s.source""").fetchall():
@@ -94,6 +123,11 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
             INSERT INTO fetches BY NAME
             SELECT * FROM read_parquet('{_sql_path(fetches)}') ON CONFLICT DO NOTHING""")
     load_fetch_state(conn, batch)
+    captures = batch / "captures.parquet"
+    if captures.exists():
+        conn.execute(f"""
+            INSERT INTO captures BY NAME
+            SELECT * FROM read_parquet('{_sql_path(captures)}') ON CONFLICT DO NOTHING""")
     runs = batch / "runs.parquet"
     if runs.exists():
         conn.execute(f"""
@@ -106,21 +140,26 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
     return counts
 
 
-def _mark_exact_duplicates(conn: duckdb.DuckDBPyConnection) -> None:
-    """Same text under another URL: point ``duplicate_of`` at the first-seen article."""
-    conn.execute("""
-        UPDATE articles
-        SET duplicate_of = CASE WHEN articles.article_id = firsts.first_id
-                                THEN NULL ELSE firsts.first_id END
-        FROM (
-            SELECT content_hash,
-                   arg_min(article_id, (first_seen_at, published_at, article_id)) AS first_id
-            FROM articles
-            WHERE word_count > 0
-              AND content_hash IN (SELECT content_hash FROM staged_articles)
-            GROUP BY content_hash
-        ) AS firsts
-        WHERE articles.content_hash = firsts.content_hash""")
+# One id per distinct (text, title) of an article; the same expression as migration 6.
+VERSION_ID = "sha1(coalesce(content_hash, '') || chr(0) || coalesce(title, ''))[:16]"
+
+
+def _record_versions(conn: duckdb.DuckDBPyConnection) -> None:
+    """Every distinct text an article has had; a refetch of an unchanged text adds no row."""
+    conn.execute(f"""
+        INSERT INTO article_versions
+        SELECT article_id, {VERSION_ID}, content_hash, title, text, word_count,
+               fetched_at, fetched_at, run_id
+        FROM staged_articles
+        ON CONFLICT (article_id, version_id) DO UPDATE SET
+            first_seen_at = least(article_versions.first_seen_at, excluded.first_seen_at),
+            last_seen_at = greatest(article_versions.last_seen_at, excluded.last_seen_at)""")
+
+
+def forget_captures(conn: duckdb.DuckDBPyConnection, warc_files: list[str]) -> None:
+    """Drop the captures rows of pruned WARC files (articles and versions stay)."""
+    if warc_files:
+        conn.execute("DELETE FROM captures WHERE list_contains(?, warc_file)", [warc_files])
 
 
 def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
@@ -134,12 +173,13 @@ def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
     if mentions.exists():
         # An article's mentions are replaced as a whole when it is reloaded.
         conn.execute("""
-            DELETE FROM mentions WHERE article_id IN (SELECT article_id FROM staged_articles)""")
+            DELETE FROM mentions WHERE article_id IN (SELECT article_id FROM applied_articles)""")
         conn.execute(f"""
             INSERT INTO mentions BY NAME
             SELECT article_id, entity_id, surface, sum(count)::INTEGER AS count,
                    bool_or(in_title) AS in_title
             FROM read_parquet('{_sql_path(mentions)}')
+            WHERE article_id IN (SELECT article_id FROM applied_articles)
             GROUP BY article_id, entity_id, surface""")
 
 

@@ -155,6 +155,84 @@ def _search_bookkeeping(conn: duckdb.DuckDBPyConnection) -> None:
         )""")
 
 
+@migration(5, "near duplicates: signatures, LSH bands, pairs, articles.cluster_id")
+def _near_duplicates(conn: duckdb.DuckDBPyConnection) -> None:
+    # One MinHash signature per article with enough text (docs/dedup.md).
+    conn.execute("""
+        CREATE TABLE article_signatures (
+            article_id VARCHAR PRIMARY KEY,
+            minhash UINTEGER[] NOT NULL
+        )""")
+    # LSH band keys: candidate pairs are an equality join on (band, key). No index: DuckDB
+    # hash-joins, and deletes stay cheap.
+    conn.execute("""
+        CREATE TABLE article_bands (
+            article_id VARCHAR NOT NULL,
+            band SMALLINT NOT NULL,
+            key BIGINT NOT NULL
+        )""")
+    # Confirmed pairs (article_a < article_b): the edges whose components are the clusters.
+    conn.execute("""
+        CREATE TABLE near_duplicates (
+            article_a VARCHAR NOT NULL,
+            article_b VARCHAR NOT NULL,
+            similarity DOUBLE NOT NULL,
+            kind VARCHAR NOT NULL,
+            PRIMARY KEY (article_a, article_b)
+        )""")
+    conn.execute("ALTER TABLE articles ADD COLUMN cluster_id VARCHAR")
+    conn.execute("ALTER TABLE articles ADD COLUMN duplicate_kind VARCHAR")
+    # Older rows have no signature until reprocessed: each is its exact-duplicate cluster.
+    conn.execute("UPDATE articles SET cluster_id = coalesce(duplicate_of, article_id), "
+                 "duplicate_kind = CASE WHEN duplicate_of IS NOT NULL THEN 'exact' END")
+
+
+@migration(6, "article_versions")
+def _article_versions(conn: duckdb.DuckDBPyConnection) -> None:
+    # Every distinct text (and title) an article has had; unchanged refetches add nothing.
+    conn.execute("""
+        CREATE TABLE article_versions (
+            article_id VARCHAR NOT NULL,
+            version_id VARCHAR NOT NULL,
+            content_hash VARCHAR,
+            title VARCHAR,
+            text VARCHAR,
+            word_count INTEGER,
+            first_seen_at TIMESTAMPTZ NOT NULL,
+            last_seen_at TIMESTAMPTZ NOT NULL,
+            run_id VARCHAR,
+            PRIMARY KEY (article_id, version_id)
+        )""")
+    conn.execute("""
+        INSERT INTO article_versions
+        SELECT article_id, sha1(coalesce(content_hash, '') || chr(0) || coalesce(title, ''))[:16],
+               content_hash, title, text, word_count, first_seen_at, last_seen_at, run_id
+        FROM articles""")
+
+
+@migration(7, "captures: index of the raw WARC archive")
+def _captures(conn: duckdb.DuckDBPyConnection) -> None:
+    conn.execute("""
+        CREATE TABLE captures (
+            warc_file VARCHAR NOT NULL,
+            "offset" BIGINT NOT NULL,
+            length BIGINT NOT NULL,
+            url VARCHAR NOT NULL,
+            final_url VARCHAR,
+            status INTEGER,
+            content_type VARCHAR,
+            digest VARCHAR,
+            fetched_at TIMESTAMPTZ NOT NULL,
+            run_id VARCHAR NOT NULL,
+            source VARCHAR,
+            kind VARCHAR,
+            feed_published_at VARCHAR,
+            source_language VARCHAR,
+            PRIMARY KEY (warc_file, "offset")
+        )"""
+    )
+
+
 def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
     exists = conn.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"

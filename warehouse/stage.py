@@ -16,7 +16,7 @@ import polars as pl
 from warehouse.durable import fsync_path
 
 STAGED_TABLES = ("articles", "mentions", "entities", "fetches", "runs", "http_cache",
-                 "source_status")
+                 "source_status", "captures")
 
 
 def staging_dir(data_dir: Path) -> Path:

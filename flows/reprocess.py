@@ -1,0 +1,118 @@
+"""``sinorus reprocess``: re-extract and re-annotate archived pages, with no network.
+
+The pages come from the raw WARC archive (ingest/archive.py) through the ``captures``
+index; WARC files the index lacks (a run killed before it published) are indexed from the
+files themselves. Captures are replayed run by run, oldest first, each run as one staged
+batch with that run's id and fetch times, through the same stage → load → publish path as
+a nightly run. Replaying what a run fetched therefore gives what that run loaded: the same
+rows and hashes when extraction has not changed, new text, annotations and versions when it
+has. Replaying twice changes nothing more.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from flows.nightly import publish_pending
+from ingest.archive import Capture, archive_dir, index_warc, read_payload, warc_files
+from ingest.config import Config
+from ingest.encoding import decode_body
+from transform.annotate import entities_frame
+from transform.pipeline import Page, process_pages
+from warehouse.load import CAPTURE_SCHEMA
+from warehouse.publish import WarehouseError, connect
+from warehouse.stage import stage_batch
+
+BATCH_PAGES = 500  # pages extracted (and held in memory) at a time
+
+
+@dataclass(slots=True)
+class ReprocessSummary:
+    captures: int = 0  # archived pages replayed
+    runs: int = 0  # runs they came from
+    reindexed_files: int = 0  # WARC files indexed from the files themselves
+    articles: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+def _indexed(db_path: Path) -> tuple[list[Capture], set[str]]:
+    """The captures the warehouse indexes, and the WARC files it knows."""
+    if not db_path.exists():
+        return [], set()
+    try:
+        conn = connect(db_path, read_only=True)
+    except duckdb.Error as exc:
+        raise WarehouseError(f"cannot read {db_path}: {exc}".splitlines()[0]) from None
+    try:
+        if not conn.execute("SELECT count(*) FROM information_schema.tables "
+                            "WHERE table_name = 'captures'").fetchone()[0]:  # type: ignore[index]
+            return [], set()
+        columns = ", ".join(f'"{c}"' for c in CAPTURE_SCHEMA)
+        cur = conn.execute(f"SELECT {columns} FROM captures")
+        names = [d[0] for d in cur.description]
+        captures = [Capture(**dict(zip(names, row, strict=True))) for row in cur.fetchall()]
+    finally:
+        conn.close()
+    return captures, {c.warc_file for c in captures}
+
+
+def _replayable(c: Capture, since: datetime | None) -> bool:
+    return (c.kind == "page" and c.status is not None and 200 <= c.status < 300
+            and (since is None or c.fetched_at >= since))
+
+
+def reprocess(config: Config, since: datetime | None = None) -> ReprocessSummary:
+    """Replay the archived pages fetched at or after ``since`` (all when None)."""
+    data_dir, db_path = config.data_dir, config.warehouse_path
+    directory = archive_dir(data_dir)
+    captures, known_files = _indexed(db_path)
+    summary = ReprocessSummary()
+    new_rows: dict[str, list[Capture]] = defaultdict(list)  # run_id -> captures to index
+    for path in warc_files(directory):
+        if path.name not in known_files:
+            summary.reindexed_files += 1
+            for capture in index_warc(path):
+                captures.append(capture)
+                new_rows[capture.run_id].append(capture)
+    by_run: dict[str, list[Capture]] = defaultdict(list)
+    for c in captures:
+        if _replayable(c, since) and (directory / c.warc_file).exists():
+            by_run[c.run_id].append(c)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    for run_id in sorted(set(by_run) | set(new_rows)):
+        replay = sorted(by_run.get(run_id, []), key=lambda c: (c.fetched_at, c.offset))
+        summary.captures += len(replay)
+        summary.runs += bool(replay)
+        for part in range(0, max(len(replay), 1), BATCH_PAGES):
+            chunk = replay[part:part + BATCH_PAGES]
+            articles, mentions = process_pages([_page(directory, c) for c in chunk])
+            summary.articles += articles.height
+            tables = {"articles": articles.with_columns(pl.lit(run_id).alias("run_id")),
+                      "mentions": mentions, "entities": entities_frame()}
+            if part == 0 and new_rows.get(run_id):
+                tables["captures"] = pl.DataFrame([c.row() for c in new_rows[run_id]],
+                                                  schema=CAPTURE_SCHEMA)
+            # Named after the original run, so batches load in the order they were fetched.
+            stage_batch(data_dir, f"{run_id}.reprocess-{stamp}-{part // BATCH_PAGES:04d}",
+                        tables)
+    for counts in publish_pending(db_path, data_dir).values():
+        summary.new += counts.new
+        summary.updated += counts.updated
+        summary.unchanged += counts.unchanged
+    return summary
+
+
+def _page(directory: Path, c: Capture) -> Page:
+    """The page as the nightly run handed it to extraction (see flows.nightly._pages)."""
+    payload = read_payload(directory, c.warc_file, c.offset)
+    return Page(url=c.url, final_url=c.final_url or c.url, source=c.source or "",
+                fetched_at=c.fetched_at, html=decode_body(payload, c.content_type)[0],
+                feed_published_at=c.feed_published_at, source_language=c.source_language)

@@ -1,0 +1,99 @@
+"""Layers 2 and 3: exact copies and near copies across runs end in one cluster."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from tests.dedup_helpers import articles, publish, rows
+from tests.dedup_texts import (
+    BYLINED,
+    EDITED,
+    OTHER,
+    OTHER_TITLE,
+    SYNDICATED_TITLE,
+    TRIMMED,
+    WIRE,
+    WIRE_TITLE,
+)
+from transform.fingerprint import NEAR_DUPLICATE_THRESHOLD, signature, similarity
+
+DAY1 = datetime(2026, 1, 1, 2, 0, tzinfo=UTC)
+DAY2 = datetime(2026, 1, 2, 2, 0, tzinfo=UTC)
+
+
+def _clusters(db: Path) -> dict[str, tuple[str, str | None, str | None]]:
+    """url -> (cluster's canonical url, duplicate_of url, duplicate_kind)."""
+    got = rows(db, """
+        SELECT a.url, c.url, d.url, a.duplicate_kind FROM articles a
+        JOIN articles c ON c.article_id = a.cluster_id
+        LEFT JOIN articles d ON d.article_id = a.duplicate_of""")
+    return {u: (c, d, k) for u, c, d, k in got}
+
+
+@pytest.mark.parametrize("variant", [BYLINED, TRIMMED, EDITED])
+def test_syndicated_variants_are_well_above_the_threshold(variant: str) -> None:
+    assert similarity(signature(WIRE), signature(variant)) >= NEAR_DUPLICATE_THRESHOLD + 0.25
+
+
+def test_another_story_on_the_same_event_is_well_below_it() -> None:
+    assert similarity(signature(WIRE), signature(OTHER)) <= NEAR_DUPLICATE_THRESHOLD - 0.3
+
+
+def test_short_texts_get_no_signature() -> None:
+    assert signature("Putin met Xi.") is None
+
+
+def test_copies_across_runs_form_one_cluster_with_the_first_seen_canonical(
+        tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    publish(db, articles(dict(url="https://wire.test/gas", title=WIRE_TITLE, text=WIRE,
+                              fetched_at=DAY1)), "r1")
+    publish(db, articles(
+        # verbatim, another headline: exact layer
+        dict(url="https://a.test/gas", title=SYNDICATED_TITLE, text=WIRE, fetched_at=DAY2),
+        dict(url="https://b.test/gas", title=SYNDICATED_TITLE, text=BYLINED, fetched_at=DAY2),
+        dict(url="https://c.test/gas", title=WIRE_TITLE, text=TRIMMED, fetched_at=DAY2),
+        dict(url="https://d.test/gas", title=WIRE_TITLE, text=EDITED, fetched_at=DAY2),
+        dict(url="https://e.test/gas", title=OTHER_TITLE, text=OTHER, fetched_at=DAY2)), "r2")
+    clusters = _clusters(db)
+    wire = "https://wire.test/gas"
+    assert clusters == {
+        wire: (wire, None, None),
+        "https://a.test/gas": (wire, wire, "exact"),
+        "https://b.test/gas": (wire, wire, "near"),
+        "https://c.test/gas": (wire, wire, "near"),
+        "https://d.test/gas": (wire, wire, "near"),
+        "https://e.test/gas": ("https://e.test/gas", None, None),
+    }
+    pairs = rows(db, "SELECT kind, count(*), min(similarity) FROM near_duplicates GROUP BY kind")
+    kinds = {k: (n, s) for k, n, s in pairs}
+    assert kinds["exact"][0] == 1
+    assert kinds["near"][1] >= NEAR_DUPLICATE_THRESHOLD
+
+
+def test_clusters_do_not_depend_on_the_order_of_loading(tmp_path: Path) -> None:
+    rows_by_order = []
+    items = [dict(url="https://wire.test/gas", text=WIRE, fetched_at=DAY1),
+             dict(url="https://b.test/gas", text=BYLINED, fetched_at=DAY2),
+             dict(url="https://e.test/gas", text=OTHER, fetched_at=DAY2)]
+    for name, order in (("forward", items), ("backward", items[::-1])):
+        db = tmp_path / name / "w.duckdb"
+        db.parent.mkdir()
+        for i, item in enumerate(order):
+            publish(db, articles(item), f"r{i}")
+        rows_by_order.append(sorted(_clusters(db).items()))
+    assert rows_by_order[0] == rows_by_order[1]
+
+
+def test_an_edit_that_breaks_the_likeness_splits_the_cluster(tmp_path: Path) -> None:
+    db = tmp_path / "w.duckdb"
+    publish(db, articles(dict(url="https://wire.test/gas", text=WIRE, fetched_at=DAY1),
+                         dict(url="https://b.test/gas", text=BYLINED, fetched_at=DAY1)), "r1")
+    assert _clusters(db)["https://b.test/gas"][1] == "https://wire.test/gas"
+    # b.test replaces the wire copy with its own reporting.
+    publish(db, articles(dict(url="https://b.test/gas", text=OTHER, fetched_at=DAY2)), "r2")
+    assert _clusters(db)["https://b.test/gas"] == ("https://b.test/gas", None, None)
+    assert rows(db, "SELECT count(*) FROM near_duplicates") == [(0,)]

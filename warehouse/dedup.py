@@ -1,0 +1,153 @@
+"""Exact and near duplicates across the whole warehouse, inside the load transaction.
+
+The staged articles' MinHash signatures replace their stored ones; their LSH band keys are
+joined against every stored article's to find candidate pairs, which are confirmed on the
+signatures (:data:`transform.fingerprint.NEAR_DUPLICATE_THRESHOLD`). Equal ``content_hash``
+is a pair too (exact copies, even too short for a signature). Confirmed pairs are kept in
+``near_duplicates``; clusters are their connected components, recomputed only for the
+clusters the batch touches. Each cluster's canonical article is the first seen (by day;
+within a day the earliest published, then the earliest fetched): ``cluster_id`` is its
+``article_id``, and every other member's ``duplicate_of`` points at it. The result does not
+depend on the order in which batches are loaded. See docs/dedup.md.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pyarrow as pa
+
+from transform.fingerprint import NEAR_DUPLICATE_THRESHOLD
+
+
+def _staged_columns(conn: duckdb.DuckDBPyConnection, parquet: str) -> set[str]:
+    return {r[0] for r in conn.execute(f"DESCRIBE SELECT * FROM read_parquet('{parquet}')")
+            .fetchall()}
+
+
+def store_signatures(conn: duckdb.DuckDBPyConnection, parquet: str) -> None:
+    """Replace the signatures and band keys of the articles the batch now holds.
+
+    ``applied_articles`` (made by the caller) lists them: an older capture loaded late
+    leaves the newer text's signature in place.
+    """
+    conn.execute("""DELETE FROM article_signatures
+                    WHERE article_id IN (SELECT article_id FROM applied_articles)""")
+    conn.execute("""DELETE FROM article_bands
+                    WHERE article_id IN (SELECT article_id FROM applied_articles)""")
+    if not {"signature", "band_keys"} <= _staged_columns(conn, parquet):
+        return  # a batch staged by an older sinorus: exact duplicates only
+    # The same article may appear twice in a batch; the latest fetch wins, as for articles.
+    conn.execute(f"""
+        CREATE OR REPLACE TEMP TABLE staged_signatures AS
+        SELECT article_id, signature, band_keys FROM read_parquet('{parquet}')
+        WHERE article_id IN (SELECT article_id FROM applied_articles)
+        QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC) = 1""")
+    conn.execute("DELETE FROM staged_signatures WHERE signature IS NULL")
+    conn.execute("""INSERT INTO article_signatures
+                    SELECT article_id, signature FROM staged_signatures""")
+    conn.execute("""
+        INSERT INTO article_bands
+        SELECT article_id, (b.i - 1)::SMALLINT, band_keys[b.i]
+        FROM staged_signatures, range(1, len(band_keys) + 1) AS b(i)""")
+
+
+def _confirmed_pairs(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, float, str]]:
+    """Pairs (a < b) involving a staged article: equal texts, or near ones over threshold."""
+    candidates = conn.execute("""
+        SELECT DISTINCT least(s.article_id, o.article_id), greatest(s.article_id, o.article_id)
+        FROM article_bands s JOIN article_bands o
+          ON s.band = o.band AND s.key = o.key AND s.article_id <> o.article_id
+        WHERE s.article_id IN (SELECT article_id FROM staged_articles)""").fetchall()
+    exact = conn.execute("""
+        SELECT DISTINCT least(s.article_id, o.article_id), greatest(s.article_id, o.article_id)
+        FROM articles s JOIN articles o
+          ON s.content_hash = o.content_hash AND s.article_id <> o.article_id
+        WHERE s.article_id IN (SELECT article_id FROM staged_articles)
+          AND s.word_count > 0""").fetchall()
+    pairs: dict[tuple[str, str], tuple[float, str]] = {
+        (a, b): (1.0, "exact") for a, b in exact}
+    todo = [p for p in candidates if p not in pairs]
+    if todo:
+        ids = sorted({i for p in todo for i in p})
+        conn.register("candidate_ids", pa.table({"article_id": ids}))
+        sigs = {aid: np.asarray(sig, dtype=np.uint32) for aid, sig in conn.execute("""
+            SELECT article_id, minhash FROM article_signatures
+            WHERE article_id IN (SELECT article_id FROM candidate_ids)""").fetchall()}
+        conn.unregister("candidate_ids")
+        for a, b in todo:
+            sim = float(np.mean(sigs[a] == sigs[b]))
+            if sim >= NEAR_DUPLICATE_THRESHOLD:
+                pairs[(a, b)] = (round(sim, 4), "near")
+    return [(a, b, sim, kind) for (a, b), (sim, kind) in sorted(pairs.items())]
+
+
+def update_clusters(conn: duckdb.DuckDBPyConnection) -> None:
+    """Recompute pairs, clusters, ``cluster_id``, ``duplicate_of`` for the staged articles."""
+    # Clusters the batch touched before this load: a changed text may split one.
+    conn.execute("""
+        CREATE OR REPLACE TEMP TABLE touched_clusters AS
+        SELECT DISTINCT coalesce(cluster_id, article_id) AS cluster_id FROM articles
+        WHERE article_id IN (SELECT article_id FROM staged_articles)
+           OR article_id IN (SELECT article_a FROM near_duplicates
+                             WHERE article_b IN (SELECT article_id FROM staged_articles))
+           OR article_id IN (SELECT article_b FROM near_duplicates
+                             WHERE article_a IN (SELECT article_id FROM staged_articles))""")
+    conn.execute("""DELETE FROM near_duplicates
+                    WHERE article_a IN (SELECT article_id FROM staged_articles)
+                       OR article_b IN (SELECT article_id FROM staged_articles)""")
+    pairs = _confirmed_pairs(conn)
+    conn.register("confirmed_pairs", pa.table(
+        list(zip(*pairs, strict=True)) if pairs else [[], [], [], []],
+        schema=pa.schema([("a", pa.string()), ("b", pa.string()), ("similarity", pa.float64()),
+                          ("kind", pa.string())])))
+    conn.execute("INSERT INTO near_duplicates SELECT * FROM confirmed_pairs")
+    conn.execute("""
+        INSERT INTO touched_clusters
+        SELECT DISTINCT coalesce(cluster_id, article_id) FROM articles
+        WHERE article_id IN (SELECT a FROM confirmed_pairs UNION SELECT b FROM confirmed_pairs)""")
+    conn.unregister("confirmed_pairs")
+    conn.execute("""
+        CREATE OR REPLACE TEMP TABLE cluster_members AS
+        SELECT article_id FROM articles
+        WHERE coalesce(cluster_id, article_id) IN (SELECT cluster_id FROM touched_clusters)
+           OR article_id IN (SELECT article_id FROM staged_articles)""")
+    ids = [m[0] for m in conn.execute("SELECT article_id FROM cluster_members").fetchall()]
+    edges = conn.execute("""
+        SELECT article_a, article_b FROM near_duplicates
+        WHERE article_a IN (SELECT article_id FROM cluster_members)
+           OR article_b IN (SELECT article_id FROM cluster_members)""").fetchall()
+    parent = {i: i for i in ids}
+
+    def root(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in edges:
+        parent.setdefault(a, a)
+        parent.setdefault(b, b)
+        ra, rb = root(a), root(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    conn.register("components", pa.table({"article_id": list(parent),
+                                          "component": [root(i) for i in parent]}))
+    conn.execute("""
+        UPDATE articles SET cluster_id = c.canonical,
+            duplicate_of = CASE WHEN articles.article_id = c.canonical THEN NULL
+                                ELSE c.canonical END,
+            duplicate_kind = CASE WHEN articles.article_id = c.canonical THEN NULL
+                                  WHEN articles.content_hash = c.canonical_hash THEN 'exact'
+                                  ELSE 'near' END
+        FROM (
+            SELECT m.article_id,
+                   first_value(a.article_id) OVER w AS canonical,
+                   first_value(a.content_hash) OVER w AS canonical_hash
+            FROM components m JOIN articles a USING (article_id)
+            WINDOW w AS (PARTITION BY m.component
+                         ORDER BY a.first_seen_at::DATE, a.published_at NULLS LAST,
+                                  a.first_seen_at, a.article_id)
+        ) AS c
+        WHERE articles.article_id = c.article_id""")
+    conn.unregister("components")
