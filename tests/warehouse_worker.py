@@ -69,13 +69,13 @@ def _install_pauses() -> None:
 
     os.replace = replace  # type: ignore[assignment]
 
-    real_dups = warehouse.load._mark_exact_duplicates
+    real_dups = warehouse.load.update_clusters
 
     def dups(conn: object) -> None:
         pause("load_in_txn")  # articles inserted, transaction still open
         real_dups(conn)  # type: ignore[arg-type]
 
-    warehouse.load._mark_exact_duplicates = dups  # type: ignore[assignment]
+    warehouse.load.update_clusters = dups  # type: ignore[assignment]
 
     real_group = warehouse.fts._build_group
     built: list[str] = []
