@@ -33,6 +33,7 @@ _FOLD = str.maketrans(
         "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u3000": " ",
     }
 )
+_FOLDABLE = re.compile("[\uff10-\uff19\u0660-\u0669\u06f0-\u06f9\u00a0\u202f\u2009\u3000]")
 _CN_DIGIT = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5,
              "六": 6, "七": 7, "八": 8, "九": 9}
 _ERA_BASE = {"令和": 2018, "平成": 1988, "昭和": 1925}
@@ -43,6 +44,9 @@ _GROUP_DEFAULTS = {
     "MN": r"(?P<mon>[01]?\d)",
     "Y": r"(?P<year>(?:1[89]|20)\d\d)",
 }
+# Every rule match lies within these many characters of a trigger (digit, month or weekday
+# name, relative word): context words before it, year or modifiers after it.
+_BEFORE, _AFTER = 48, 72
 # How much more a step in the disfavoured direction costs when a bare month, day-month or
 # day of month is placed in time: news mostly report the past, unless the clause says future.
 _COST = {None: (1, 2), "past": (1, 3), "future": (2, 1)}  # (cost of past, cost of future)
@@ -66,6 +70,8 @@ class _Lang:
     clause: re.Pattern[str]
     slash_mdy: bool
     quantity: re.Pattern[str]
+    year_ctx: re.Pattern[str] | None
+    trigger: re.Pattern[str]
 
 
 @dataclass(slots=True)
@@ -123,6 +129,37 @@ def _names(forms: list[list[str]], prefix: str, capitalize: bool) -> str:
     return "(?-i:" + "|".join(parts) + ")"
 
 
+def _stem(fragment: str) -> str:
+    """The longest literal run of a name's regex outside groups and classes ("январ")."""
+    runs, cur, depth, i = [], "", 0, 0
+    while i < len(fragment):
+        ch = fragment[i]
+        if ch == "\\":
+            runs.append(cur)
+            cur, i = "", i + 2
+            continue
+        if ch == "[":
+            runs.append(cur)
+            cur, i = "", fragment.index("]", i) + 1
+            continue
+        if ch in "()":
+            depth += 1 if ch == "(" else -1
+            runs.append(cur)
+            cur = ""
+        elif depth == 0 and ch.isalpha():
+            if fragment[i + 1 : i + 2] in ("?", "*", "{"):
+                runs.append(cur)
+                cur = ""
+            else:
+                cur += ch
+        else:
+            runs.append(cur)
+            cur = ""
+        i += 1
+    runs.append(cur)
+    return max(runs, key=len)
+
+
 def _expand(template: str, defs: dict[str, str]) -> str:
     for _ in range(4):  # definitions may use other placeholders
         before = template
@@ -169,14 +206,26 @@ def _lang(code: str) -> _Lang:
         defs["W"] = _names([[w] for w in spec["weekdays"]], "w", capitalize)
     defs.update(spec.get("defs", {}))
     rules = []
-    for order, (kind, template) in enumerate([*spec.get("rules", []), *universal["rules"]]):
+    for order, (kind, template) in enumerate(spec.get("rules", [])):
         rules.append(_Rule(kind, re.compile(_expand(template, defs), re.IGNORECASE), order))
+    for kind, template in universal["rules"]:  # digits only: no IGNORECASE (faster)
+        rules.append(_Rule(kind, re.compile(_expand(template, defs)), len(rules)))
     rel = spec.get("rel", [])
     if rel:
         ranked = sorted(range(len(rel)), key=lambda i: len(rel[i][0]), reverse=True)
         body = "|".join(f"(?P<r{i}>{rel[i][0]})" for i in ranked)
         pattern = f"(?:{body})" if cjk else "{B}(?:" + body + "){E}"
         rules.append(_Rule("rel", re.compile(_expand(pattern, defs), re.IGNORECASE), len(rules)))
+    # The trigger is a plain alternation of literals without IGNORECASE (several times faster
+    # than the rules): digits, the stems of the month and weekday names, the trigger words.
+    stems = [] if cjk else [_stem(a) for f in [*months, *spec.get("weekdays", [])]
+                            for a in _alternatives(f)]
+    literal = {v for w in [*stems, *spec.get("triggers", [])] if w
+               for v in (w, w[0].upper() + w[1:], w.upper())}
+    cls = [w for w in literal if w.startswith("[")]  # a character class (Chinese, Japanese)
+    plain = sorted((re.escape(w) for w in literal if not w.startswith("[")), key=len,
+                   reverse=True)
+    trigger = "|".join([r"\d", *cls, *plain])
     return _Lang(
         rules=tuple(rules),
         rel=tuple((unit, int(offset)) for _, unit, offset in rel),
@@ -187,7 +236,24 @@ def _lang(code: str) -> _Lang:
         clause=re.compile(spec.get("clause", r"[.!?;:,](?=\s)|\n")),
         slash_mdy=spec.get("slash") == "mdy",
         quantity=re.compile(r"\s*" + universal["quantity"], re.IGNORECASE),
+        year_ctx=re.compile(_expand(r"{B}(?:{YCTX})\s*$", defs), re.IGNORECASE)
+        if "YCTX" in defs
+        else None,
+        trigger=re.compile(trigger),
     )
+
+
+def _windows(lang: _Lang, text: str) -> list[tuple[int, int]]:
+    """Merged spans around triggers: the only parts of the text the rules scan."""
+    spans: list[tuple[int, int]] = []
+    n = len(text)
+    for m in lang.trigger.finditer(text):
+        start, end = max(0, m.start() - _BEFORE), min(n, m.end() + _AFTER)
+        if spans and start <= spans[-1][1]:
+            spans[-1] = (spans[-1][0], max(end, spans[-1][1]))
+        else:
+            spans.append((start, end))
+    return spans
 
 
 _SCRIPTS = (
@@ -275,8 +341,10 @@ def _candidate(
     if rule.kind in ("year", "year_bare"):
         if lang.quantity.match(folded, m.end()):  # "2000 troops", "2024 млн"
             return None
-        if rule.kind == "year_bare" and c.year is not None and c.year % 100 == 0:
-            return None  # a round bare number is a quantity more often than a year
+        if (rule.kind == "year_bare" and c.year is not None and c.year % 100 == 0
+                and not (lang.year_ctx and lang.year_ctx.search(folded, max(0, start - 24),
+                                                                start))):
+            return None  # a round bare number is a year only after "in", "since", "в" …
         c.kind = "year"
     if c.month is not None and not 1 <= c.month <= 12:
         return None
@@ -297,11 +365,17 @@ def _valid(year: int | None, month: int, day: int) -> bool:
 
 def _select(cands: list[_Cand]) -> list[_Cand]:
     """Longest match first; a shorter one overlapping a kept one is dropped."""
+    starts: list[int] = []  # kept spans, disjoint, sorted by start
     kept: list[_Cand] = []
     for c in sorted(cands, key=lambda c: (c.start - c.end, c.start, c.order)):
-        if all(c.end <= k.start or c.start >= k.end for k in kept):
-            kept.append(c)
-    return sorted(kept, key=lambda c: c.start)
+        i = bisect.bisect_right(starts, c.start)
+        if i and kept[i - 1].end > c.start:
+            continue
+        if i < len(kept) and kept[i].start < c.end:
+            continue
+        starts.insert(i, c.start)
+        kept.insert(i, c)
+    return kept
 
 
 class _Tense:
@@ -428,13 +502,15 @@ def find_dates(
     if not text:
         return []
     lang = _lang(_language(language, text))
-    folded = text.translate(_FOLD)
+    folded = text.translate(_FOLD) if _FOLDABLE.search(text) else text
     cands = []
+    windows = _windows(lang, folded)
     for rule in lang.rules:
-        for m in rule.pattern.finditer(folded):
-            c = _candidate(m, rule, lang, text, folded)
-            if c is not None:
-                cands.append(c)
+        for start, end in windows:
+            for m in rule.pattern.finditer(folded, start, end):
+                c = _candidate(m, rule, lang, text, folded)
+                if c is not None:
+                    cands.append(c)
     pub = _pub_date(published_at)
     tense = _Tense(folded, lang)
     values: dict[int, tuple[str, str, str]] = {}
