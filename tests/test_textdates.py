@@ -258,3 +258,35 @@ def test_annotate_adds_a_dates_column() -> None:
     assert out["dates"].to_list() == [
         [{"surface": "1 May 2024", "value": "2024-05-01", "granularity": "day"}], []
     ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "The summit runs 27-28 June.", {"2025-06-27", "2025-06-28"}),
+        ("ru", "Саммит пройдёт 27–28 июня.", {"2025-06-27", "2025-06-28"}),
+        ("zh", "峰会将于6月27日至28日举行。", {"2025-06-27", "2025-06-28"}),
+        ("fr", "Le sommet des 27 et 28 juin 2024.", {"2024-06-27", "2024-06-28"}),
+        ("es", "La cumbre de los días 27 y 28 de junio.", {"2025-06-27", "2025-06-28"}),
+        ("de", "Der Gipfel am 27. und 28. Juni.", {"2025-06-27", "2025-06-28"}),
+    ],
+)
+def test_day_ranges_give_both_days(lang: str, text: str, expected: set) -> None:
+    assert {v for v, _ in pairs(text, lang, PUB)} == expected
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Putin visited China in 2000.", ("2000", "year")),
+        ("de", "Das Treffen fand Ende vergangenen Jahres statt.", ("2024", "year")),
+        ("ar", "التقى الزعيمان في شهر آذار/مارس الماضي.", ("2025-03", "month")),
+        ("es", "La visita fue el martes pasado.", ("2025-06-10", "day")),
+        ("fr", "Il est venu mardi dernier.", ("2025-06-10", "day")),
+        ("id", "Dia datang Selasa lalu.", ("2025-06-10", "day")),
+        ("ja", "先週水曜日に会談した。", ("2025-06-04", "day")),
+        ("ru", "Он приедет в следующую среду.", ("2025-06-18", "day")),
+    ],
+)
+def test_modifiers(lang: str, text: str, expected: tuple[str, str]) -> None:
+    assert pairs(text, lang, PUB) == {expected}

@@ -41,6 +41,7 @@ _GROUP_DEFAULTS = {
     "B": r"(?<!\w)",
     "E": r"(?!\w)",
     "D": r"(?P<day>[0-3]?\d)",
+    "D2": r"(?P<day2>[0-3]?\d)",
     "MN": r"(?P<mon>[01]?\d)",
     "Y": r"(?P<year>(?:1[89]|20)\d\d)",
 }
@@ -82,6 +83,7 @@ class _Cand:
     order: int
     surface: str
     day: int | None = None
+    day2: int | None = None  # last day of a range ("27-28 June")
     month: int | None = None
     year: int | None = None
     weekday: int | None = None
@@ -319,6 +321,10 @@ def _candidate(
     c.weekday = next((i - 1 for i in range(1, 8) if g.get(f"w{i}")), None)
     if g.get("day"):
         c.day = _number(g["day"])
+    if g.get("day2"):
+        c.day2 = _number(g["day2"])
+        if c.day is None or not c.day < c.day2 <= 31:
+            return None
     if g.get("year"):
         c.year = _number(g["year"])
         if c.year < 100:
@@ -513,15 +519,22 @@ def find_dates(
                     cands.append(c)
     pub = _pub_date(published_at)
     tense = _Tense(folded, lang)
-    values: dict[int, tuple[str, str, str]] = {}
+    values: list[tuple[int, str, str, str]] = []  # (start, value, granularity, surface)
     anchors: set[date] = set()
     late: list[_Cand] = []
     for c in _select(cands):
         value: tuple[str, str] | None = None
-        if c.kind == "date" and c.year is not None and c.month and c.day:
-            if _valid(c.year, c.month, c.day):
-                anchors.add(date(c.year, c.month, c.day))
-                value = (f"{c.year:04d}-{c.month:02d}-{c.day:02d}", "day")
+        if c.kind == "date" and c.month and c.day and (c.year is not None or pub is not None):
+            first = (date(c.year, c.month, c.day) if _valid(c.year, c.month, c.day) else None
+                     ) if c.year is not None else _day_month(c, pub, tense(c))  # type: ignore[arg-type]
+            if first is None:
+                continue
+            anchors.add(first)
+            values.append((c.start, first.isoformat(), "day", c.surface))
+            if c.day2 is not None and _valid(first.year, first.month, c.day2):
+                last = first.replace(day=c.day2)
+                anchors.add(last)
+                values.append((c.start, last.isoformat(), "day", c.surface))
         elif c.kind == "month" and c.year is not None and c.month:
             value = (f"{c.year:04d}-{c.month:02d}", "month")
         elif c.kind == "year" and c.year is not None:
@@ -530,11 +543,6 @@ def find_dates(
             value = (f"{c.year:04d}-W{c.week:02d}", "week")
         elif pub is None:
             continue  # relative to a publication time we do not know
-        elif c.kind == "date" and c.month and c.day:
-            d = _day_month(c, pub, tense(c))
-            if d is not None:
-                anchors.add(d)
-                value = (d.isoformat(), "day")
         elif c.kind == "day":
             d = _day_alone(c, pub, tense(c))
             value = (d.isoformat(), "day") if d else None
@@ -545,7 +553,7 @@ def find_dates(
         elif c.kind in ("weekday", "rel"):
             late.append(c)  # after the dated expressions, which anchor weekdays
         if value is not None:
-            values[c.start] = (*value, c.surface)
+            values.append((c.start, *value, c.surface))
     for c in late:
         assert pub is not None
         if c.kind == "weekday":
@@ -559,10 +567,9 @@ def find_dates(
             value = (f"{y:04d}-{m:02d}", "month")
         else:
             value = (f"{pub.year + c.offset:04d}", "year")
-        values[c.start] = (*value, c.surface)
+        values.append((c.start, *value, c.surface))
     out, seen = [], set()
-    for start in sorted(values):
-        value, granularity, surface = values[start]
+    for _, value, granularity, surface in sorted(values, key=lambda v: v[0]):
         if (value, granularity) not in seen:
             seen.add((value, granularity))
             out.append({"surface": surface, "value": value, "granularity": granularity})
