@@ -43,6 +43,7 @@ PUB = "2025-06-11T10:00:00+02:00"
         ("ja", "令和6年5月16日に会談した。", {("2024-05-16", "day")}),
         (None, "Signed 2001-07-16 in Moscow.", {("2001-07-16", "day")}),
         ("de", "Stand: 16.07.2001", {("2001-07-16", "day")}),
+        ("ar", "بدأت الحرب في 24 شباط/فبراير 2022.", {("2022-02-24", "day")}),
     ],
 )
 def test_absolute_dates_need_no_publication_time(lang: str | None, text: str,
@@ -286,6 +287,8 @@ def test_day_ranges_give_both_days(lang: str, text: str, expected: set) -> None:
         ("id", "Dia datang Selasa lalu.", ("2025-06-10", "day")),
         ("ja", "先週水曜日に会談した。", ("2025-06-04", "day")),
         ("ru", "Он приедет в следующую среду.", ("2025-06-18", "day")),
+        ("de", "Am 15.06. trifft er Xi.", ("2025-06-15", "day")),
+        ("de", "Das war im Maerz.", ("2025-03", "month")),
     ],
 )
 def test_modifiers(lang: str, text: str, expected: tuple[str, str]) -> None:
