@@ -67,6 +67,7 @@ class _Lang:
     rel: tuple[tuple[str, int], ...]  # per relative group r<i>: (unit, offset)
     mods: dict[str, str]
     ymods: dict[str, int]
+    mrels: dict[str, int]
     future: re.Pattern[str] | None
     past: re.Pattern[str] | None
     clause: re.Pattern[str]
@@ -91,6 +92,7 @@ class _Cand:
     week: int | None = None
     mode: str | None = None
     ymod: int | None = None
+    moff: int | None = None  # month relative to publication (先月10日)
     unit: str = ""
     offset: int = 0
 
@@ -241,6 +243,7 @@ def _lang(code: str) -> _Lang:
         rel=tuple((unit, int(offset)) for _, unit, offset in rel),
         mods={_norm(k): v for k, v in spec.get("mods", {}).items()},
         ymods={_norm(k): int(v) for k, v in spec.get("ymods", {}).items()},
+        mrels={_norm(k): int(v) for k, v in spec.get("mrels", {}).items()},
         future=_words(spec.get("future", []), defs, cjk),
         past=_words(spec.get("past", []), defs, cjk),
         clause=re.compile(spec.get("clause", r"[.!?;:,](?=\s)|\n")),
@@ -349,6 +352,8 @@ def _candidate(
             c.mode = lang.mods.get(_norm(g[key]), c.mode)
     if g.get("ymod"):
         c.ymod = lang.ymods.get(_norm(g["ymod"]))
+    if g.get("mrel"):
+        c.moff = lang.mrels.get(_norm(g["mrel"]))
     if rule.kind == "slash":  # a/b/yyyy: the language's order, else the other if only it fits
         a, b = int(g["a"]), int(g["b"])
         first, second = (b, a) if lang.slash_mdy else (a, b)
@@ -556,6 +561,10 @@ def find_dates(
             value = (f"{c.year:04d}-W{c.week:02d}", "week")
         elif pub is None:
             continue  # relative to a publication time we do not know
+        elif c.kind == "date" and c.moff is not None and c.day:
+            y, m = _shift_months(pub, c.moff)
+            if _valid(y, m, c.day):
+                value = (date(y, m, c.day).isoformat(), "day")
         elif c.kind == "day":
             d = _day_alone(c, pub, tense(c))
             value = (d.isoformat(), "day") if d else None
