@@ -121,16 +121,47 @@ def _alternatives(fragment: str) -> list[str]:
     return out
 
 
-def _names(forms: list[list[str]], prefix: str, capitalize: bool) -> str:
-    """Named groups ``m1..m12`` / ``w1..w7``, matched case-sensitively (English "may")."""
+_LEAD = re.compile(r"\(\?<[!=](?:[^()\\]|\\.|\([^()]*\))*\)")  # a leading lookbehind
+_GROUP = re.compile(r"([mwr])(\d+)(?:_\w+)?")
+
+
+def _literal_first(alt: str, name: str, boundary: str | None, fold: bool) -> str:
+    """``alt`` as an alternative that starts with a literal character, so that a branch of
+    them lets Python's re skip ahead to the possible first characters (a leading lookbehind
+    or IGNORECASE would make it try every position). The boundary and any lookbehinds the
+    alternative starts with are checked after its first character; the named group that
+    tells which word matched follows it."""
+    lead = ""
+    while (m := _LEAD.match(alt)) is not None:
+        lead, alt = lead + m.group(0), alt[m.end() :]
+    if alt.startswith("(?-i:") and alt.endswith(")") and "(" not in alt[5:]:
+        alt, fold = alt[5:-1], False  # a word that counts in this case only (de "morgen")
+    first = alt[:1]
+    if not first or not first.isalpha():
+        return f"(?:{boundary or ''}{lead}(?P<{name}>{alt}))"  # not a literal: slow but right
+    rest = f"(?i:{alt[1:]})" if fold else alt[1:]
+    check = (boundary or "") + lead
+    # both cases of the first letter as separate alternatives: a character class would not
+    # give re its first-character table
+    variants = {first.lower(), first.upper()} if fold else {first}
+    return "|".join(
+        f"{re.escape(c)}{f'(?<=(?:{check}){re.escape(c)})' if check else ''}"
+        f"(?P<{name}{'u' if c != first else ''}>{rest})"
+        for c in sorted(variants)
+    )
+
+
+def _names(forms: list[list[str]], prefix: str, capitalize: bool, boundary: str | None,
+           fold: bool = False) -> str:
+    """Named groups ``m1_0, m1_1 … m12_k`` / ``w…`` / ``r…``, case-sensitive unless ``fold``
+    (English "may" is not May); with ``boundary`` it is checked after the first character."""
     parts = []
     for i, group in enumerate(forms, start=1):
         alts = [a for f in group if f for a in _alternatives(f)]
-        if not alts:
-            continue
         if capitalize:
             alts += [a[0].upper() + a[1:] for a in alts if a[:1].islower()]
-        parts.append(f"(?P<{prefix}{i}>{'|'.join(alts)})")
+        parts += [_literal_first(a, f"{prefix}{i}_{k}", boundary, fold)
+                  for k, a in enumerate(alts)]
     return "(?-i:" + "|".join(parts) + ")"
 
 
@@ -166,9 +197,11 @@ def _stem(fragment: str) -> str:
 
 
 def _expand(template: str, defs: dict[str, str]) -> str:
-    # A rule starting at a day number starts with a digit (the boundary check follows it),
-    # so that re's search skips ahead to digits (about 3x faster than a leading lookbehind).
+    # A rule starting at a day number or a name starts with a digit or a letter (the boundary
+    # check follows it), so that re's search skips ahead (about 3x faster than a lookbehind).
     template = template.replace("{B}{D}", r"(?P<day>\d(?<!\w\d)\d?)")
+    for key in ("MA", "M", "W"):
+        template = template.replace("{B}{" + key + "}", "{B" + key + "}")
     for _ in range(4):  # definitions may use other placeholders
         before = template
         for key, value in defs.items():
@@ -208,10 +241,15 @@ def _lang(code: str) -> _Lang:
     months = spec.get("months", [])
     abbr = spec.get("months_abbr", [""] * len(months))
     if months:
-        defs["M"] = _names([[m] for m in months], "m", capitalize)
-        defs["MA"] = _names([[m, a] for m, a in zip(months, abbr, strict=True)], "m", capitalize)
+        full, both = [[m] for m in months], [[m, a] for m, a in zip(months, abbr, strict=True)]
+        defs["M"] = _names(full, "m", capitalize, None)
+        defs["MA"] = _names(both, "m", capitalize, None)
+        defs["BM"] = _names(full, "m", capitalize, defs["B"])
+        defs["BMA"] = _names(both, "m", capitalize, defs["B"])
     if spec.get("weekdays"):
-        defs["W"] = _names([[w] for w in spec["weekdays"]], "w", capitalize)
+        days = [[w] for w in spec["weekdays"]]
+        defs["W"] = _names(days, "w", capitalize, None)
+        defs["BW"] = _names(days, "w", capitalize, defs["B"])
     defs.update(spec.get("defs", {}))
     rules = []
     for order, (kind, template) in enumerate(spec.get("rules", [])):
@@ -223,11 +261,13 @@ def _lang(code: str) -> _Lang:
         rules.append(_Rule(kind, re.compile(_expand(template, defs)), len(rules), True))
     rel = spec.get("rel", [])
     if rel:
-        ranked = sorted(range(len(rel)), key=lambda i: len(rel[i][0]), reverse=True)
-        body = "|".join(f"(?P<r{i}>{rel[i][0]})" for i in ranked)
-        pattern = f"(?:{body})" if cjk else "{B}(?:" + body + "){E}"
-        rules.append(_Rule("rel", re.compile(_expand(pattern, defs), re.IGNORECASE), len(rules),
-                           False))
+        # longest phrases first; r<i> names the table row (group r<i>_<k>: its k-th spelling)
+        words = sorted(((len(a), i, a) for i, (f, _, _) in enumerate(rel)
+                        for a in _alternatives(_expand(f, defs))), reverse=True)
+        body = "|".join(_literal_first(a, f"r{i}_{k}", None if cjk else defs["B"], not cjk)
+                        for k, (_, i, a) in enumerate(words))
+        pattern = f"(?:{body})" + ("" if cjk else "{E}")
+        rules.append(_Rule("rel", re.compile(_expand(pattern, defs)), len(rules), False))
     # The trigger is a plain alternation of literals without IGNORECASE (several times faster
     # than the rules): digits, the stems of the month and weekday names, the trigger words.
     stems = [] if cjk else [_stem(a) for f in [*months, *spec.get("weekdays", [])]
@@ -325,14 +365,19 @@ def _candidate(
     start = m.start()
     surface_start = m.end("ctx") if g.get("ctx") else start
     c = _Cand(start, m.end(), rule.kind, rule.order, text[surface_start : m.end()].strip())
+    for key, value in g.items():
+        if value is not None and (name := _GROUP.fullmatch(key)):
+            kind, i = name.group(1), int(name.group(2))
+            if kind == "m":
+                c.month = i
+            elif kind == "w":
+                c.weekday = i - 1
+            else:
+                c.unit, c.offset = lang.rel[i]
     if rule.kind == "rel":
-        i = next(int(k[1:]) for k, v in g.items() if v is not None and k.startswith("r"))
-        c.unit, c.offset = lang.rel[i]
         return c
-    c.month = next((i for i in range(1, 13) if g.get(f"m{i}")), None)
     if c.month is None and g.get("mon"):
         c.month = _number(g["mon"])
-    c.weekday = next((i - 1 for i in range(1, 8) if g.get(f"w{i}")), None)
     if g.get("day"):
         c.day = _number(g["day"])
     if g.get("day2"):
