@@ -277,7 +277,7 @@ def _lang(code: str) -> _Lang:
     cls = [w for w in literal if w.startswith("[")]  # a character class (Chinese, Japanese)
     plain = sorted((re.escape(w) for w in literal if not w.startswith("[")), key=len,
                    reverse=True)
-    trigger = r"(?P<d>\d)|(?P<o>" + "|".join([*cls, *plain] or ["(?!)"]) + ")"
+    trigger = "|".join([r"\d+", *cls, *plain])  # no groups: re keeps its first-char table
     return _Lang(
         rules=tuple(rules),
         rel=tuple((unit, int(offset)) for _, unit, offset in rel),
@@ -303,7 +303,7 @@ def _windows(lang: _Lang, text: str) -> list[tuple[int, int, bool, bool]]:
     n = len(text)
     for m in lang.trigger.finditer(text):
         start, end = max(0, m.start() - _BEFORE), min(n, m.end() + _AFTER)
-        digit = m.lastgroup == "d"
+        digit = m.group()[0] in "0123456789"
         if spans and start <= spans[-1][1]:
             s, e, d, o = spans[-1]
             spans[-1] = (s, max(end, e), d or digit, o or not digit)
