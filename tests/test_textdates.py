@@ -293,3 +293,22 @@ def test_day_ranges_give_both_days(lang: str, text: str, expected: set) -> None:
 )
 def test_modifiers(lang: str, text: str, expected: tuple[str, str]) -> None:
     assert pairs(text, lang, PUB) == {expected}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("fr", "Les échanges ont baissé entre janvier et juillet.", {"2025-01", "2025-07"}),
+        ("es", "Entre enero y julio el comercio cayó.", {"2025-01", "2025-07"}),
+        ("de", "Von Januar bis Juli sank der Handel.", {"2025-01", "2025-07"}),
+        ("id", "Perdagangan turun antara Januari dan Juli.", {"2025-01", "2025-07"}),
+        ("ar", "انخفضت التجارة بين يناير/كانون الثاني ويوليو/تموز.", {"2025-01", "2025-07"}),
+    ],
+)
+def test_month_spans_give_both_months(lang: str, text: str, expected: set) -> None:
+    assert {v for v, _ in pairs(text, lang, PUB)} == expected
+
+
+def test_scheduled_present_tense_points_ahead() -> None:
+    # German present tense of a scheduled event ("findet … statt") is read as future
+    assert pairs("Die Parade findet am Freitag statt.", "de", PUB) == {("2025-06-13", "day")}
