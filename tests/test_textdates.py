@@ -312,3 +312,11 @@ def test_month_spans_give_both_months(lang: str, text: str, expected: set) -> No
 def test_scheduled_present_tense_points_ahead() -> None:
     # German present tense of a scheduled event ("findet … statt") is read as future
     assert pairs("Die Parade findet am Freitag statt.", "de", PUB) == {("2025-06-13", "day")}
+
+
+def test_a_subordinate_clause_has_its_own_tense() -> None:
+    # "would" belongs to the clause after "that"; the weekday to the main clause
+    assert pairs("Macron suggested on Monday that allies would help.", "en", PUB) == {
+        ("2025-06-09", "day")
+    }
+    assert pairs("He said that Xi will visit on Friday.", "en", PUB) == {("2025-06-13", "day")}
