@@ -80,7 +80,7 @@ def test_annotate_frame_contract_and_order() -> None:
     out = annotate(frame)
     assert out["id"].to_list() == ["b", "a", "c"]
     assert out.columns == ["id", "language", "mentions", "entities", "relevance",
-                           "is_relevant", "topics"]
+                           "is_relevant", "topics", "dates"]
     assert out["mentions"][0].to_list() == []
     assert out["is_relevant"].to_list() == [False, True, False]
     ents = {e["name"]: e for e in out["entities"][1]}

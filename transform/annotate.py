@@ -1,4 +1,5 @@
-"""annotate(frame): language, entity mentions, relevance and topics for a batch of articles.
+"""annotate(frame): language, entity mentions, relevance, topics and dates mentioned in the
+text for a batch of articles.
 
 Pure: no network, no disk beyond the bundled data files (read once per process).
 """
@@ -14,6 +15,7 @@ from transform import relevance, topics
 from transform.entities import find_matches, resolve_surnames
 from transform.gazetteer import load_gazetteer
 from transform.language import identify_many
+from transform.textdates import DATE, dates_column
 
 # The title and text are matched as one document; the separator keeps words apart.
 _SEP = " \n "
@@ -41,8 +43,9 @@ def annotate(frame: pl.DataFrame) -> pl.DataFrame:
     """Annotate a batch of articles (see docs/annotation.md for every rule).
 
     Input columns: id, title (str|null), text, language (declared, str|null), optional
-    published_at. Output, same rows in the same order: id, language, mentions, entities,
-    relevance, is_relevant, topics.
+    published_at (datetime or ISO string with offset; relative dates resolve against it).
+    Output, same rows in the same order: id, language, mentions, entities, relevance,
+    is_relevant, topics, dates.
     """
     gaz = load_gazetteer()
     weights = relevance.load_weights()
@@ -121,6 +124,17 @@ def annotate(frame: pl.DataFrame) -> pl.DataFrame:
     )
     scores = relevance.score(mentions.select("row", "side", "type", "zone"), n)
     topic_lists = topics.assign(keyword_hits, mentions.select("row", "entity_id", "in_title"), n)
+    dates = dates_column(
+        pl.DataFrame(
+            {
+                "text": base["text"],
+                "language": pl.Series(langs, dtype=pl.String),
+                "published_at": frame["published_at"]
+                if "published_at" in frame.columns
+                else pl.Series([None] * n, dtype=pl.String),
+            }
+        )
+    )
 
     out = (
         base.select("row")
@@ -140,6 +154,7 @@ def annotate(frame: pl.DataFrame) -> pl.DataFrame:
             "relevance": out["relevance"].cast(pl.Float64),
             "is_relevant": out["is_relevant"].cast(pl.Boolean),
             "topics": topic_lists,
+            "dates": dates,
         },
         schema={
             "id": pl.String,
@@ -149,6 +164,7 @@ def annotate(frame: pl.DataFrame) -> pl.DataFrame:
             "relevance": pl.Float64,
             "is_relevant": pl.Boolean,
             "topics": pl.List(pl.String),
+            "dates": pl.List(DATE),
         },
     )
 
@@ -162,12 +178,14 @@ def annotate_records(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             "title": r.get("title"),
             "text": r.get("text") or "",
             "language": r.get("language"),
+            "published_at": _iso(r.get("published_at")),
         }
         for r in records
     ]
     frame = pl.DataFrame(
         rows,
-        schema={"id": pl.String, "title": pl.String, "text": pl.String, "language": pl.String},
+        schema={"id": pl.String, "title": pl.String, "text": pl.String, "language": pl.String,
+                "published_at": pl.String},
     )
     result = annotate(frame)
     return [
@@ -178,7 +196,14 @@ def annotate_records(records: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
             "relevance": r["relevance"],
             "is_relevant": r["is_relevant"],
             "topics": list(r["topics"]),
-            "dates": [],
+            "dates": [dict(d) for d in r["dates"]],
         }
         for r in result.iter_rows(named=True)
     ]
+
+
+def _iso(value: Any) -> str | None:
+    """published_at as given in a record: an ISO string (offset kept) or a datetime."""
+    if value is None or isinstance(value, str):
+        return value
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
