@@ -133,8 +133,8 @@ async def harvest_source(source: Source, fetcher: Fetcher, known: set[str],
 
 
 @task(task_run_name="extract-batch-{number}", cache_policy=NO_CACHE)
-def extract_batch(pages: list[Page], number: int) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Extract, normalise and annotate one batch of pages: (articles, mentions)."""
+def extract_batch(pages: list[Page], number: int) -> dict[str, pl.DataFrame]:
+    """Extract, normalise and annotate one batch of pages: articles, mentions, dates."""
     result = process_pages(pages)
     reporter().advance("extract", len(pages))
     return result
@@ -282,12 +282,11 @@ async def run_pipeline(config: Config) -> RunSummary:
     pages = _pages(harvests)
     progress.start("extract", len(pages))
     batches = [extract_batch(pages[i:i + BATCH_SIZE], i // BATCH_SIZE + 1)
-               for i in range(0, len(pages), BATCH_SIZE)]
-    articles = pl.concat([a for a, _ in batches]) if batches else None
-    mentions = pl.concat([m for _, m in batches]) if batches else None
-    progress.finish("extract", f"{0 if articles is None else articles.height} articles")
-    log.info("extract: %d pages → %d articles", len(pages),
-             0 if articles is None else articles.height)
+               for i in range(0, len(pages), BATCH_SIZE)] or [process_pages([])]
+    extracted = {name: pl.concat([b[name] for b in batches]) for name in batches[0]}
+    articles, mentions = extracted["articles"], extracted["mentions"]
+    progress.finish("extract", f"{articles.height} articles")
+    log.info("extract: %d pages → %d articles", len(pages), articles.height)
 
     summaries = _summaries(harvests)
     tables = {"fetches": _fetch_frame(fetch_log, run_id),
@@ -296,11 +295,8 @@ async def run_pipeline(config: Config) -> RunSummary:
               "source_status": source_status_frame(
                   run_id, started, [(s.name, s.status, s.error) for s in summaries]),
               "captures": captures_frame(archive)}
-    if articles is None:
-        articles, mentions = process_pages([])
-    tables["articles"] = articles.with_columns(pl.lit(run_id).alias("run_id"))
-    tables["mentions"] = mentions
-    tables["entities"] = entities_frame()
+    tables.update(extracted, articles=articles.with_columns(pl.lit(run_id).alias("run_id")),
+                  entities=entities_frame())
     stage_batch(data_dir, run_id, tables)
     loaded = publish_batches(db_path, data_dir, run_id, config.archive.retention_days)
     progress.finish("load", f"{len(loaded)} batch(es) published")

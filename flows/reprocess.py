@@ -93,10 +93,10 @@ def reprocess(config: Config, since: datetime | None = None) -> ReprocessSummary
         summary.runs += bool(replay)
         for part in range(0, max(len(replay), 1), BATCH_PAGES):
             chunk = replay[part:part + BATCH_PAGES]
-            articles, mentions = process_pages([_page(directory, c) for c in chunk])
-            summary.articles += articles.height
-            tables = {"articles": articles.with_columns(pl.lit(run_id).alias("run_id")),
-                      "mentions": mentions, "entities": entities_frame()}
+            tables = process_pages([_page(directory, c) for c in chunk])
+            summary.articles += tables["articles"].height
+            tables.update(articles=tables["articles"].with_columns(pl.lit(run_id).alias("run_id")),
+                          entities=entities_frame())
             if part == 0 and new_rows.get(run_id):
                 tables["captures"] = pl.DataFrame([c.row() for c in new_rows[run_id]],
                                                   schema=CAPTURE_SCHEMA)

@@ -76,24 +76,33 @@ def extract_pages(pages: Sequence[Page], parallel: bool = True) -> list[dict[str
 
 MENTION_SCHEMA = {"article_id": pl.String, "entity_id": pl.String, "surface": pl.String,
                   "count": pl.Int32, "in_title": pl.Boolean}
+DATE_SCHEMA = {"article_id": pl.String, "surface": pl.String, "value": pl.String,
+               "granularity": pl.String}
 
 
-def annotate_articles(articles: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Add language, relevance and topics to normalised articles; return them with their
-    entity mentions (one row per article, entity and surface form)."""
+def _rows_of(notes: pl.DataFrame, column: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:
+    """One row per element of a list-of-struct annotation column, keyed by article."""
+    return (notes.select(pl.col("id").alias("article_id"), column)
+            .explode(column).drop_nulls(column).unnest(column)
+            .cast(schema).select(list(schema)))  # type: ignore[arg-type]
+
+
+def annotate_articles(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
+    """Annotate normalised articles: the staged tables ``articles`` (with language,
+    relevance and topics), ``mentions`` (per article, entity and surface form) and
+    ``dates`` (dates the text mentions, resolved against its publication time)."""
     notes = annotate(articles.select(
         pl.col("article_id").alias("id"), "title", "text", "language", "published_at"))
     annotated = articles.drop("language").with_columns(
         notes["language"], notes["relevance"], notes["is_relevant"], notes["topics"])
-    mentions = (notes.select(pl.col("id").alias("article_id"), "mentions")
-                .explode("mentions").drop_nulls("mentions").unnest("mentions")
-                .cast(MENTION_SCHEMA))  # type: ignore[arg-type]
-    return annotated, mentions.select(list(MENTION_SCHEMA))
+    return {"articles": annotated,
+            "mentions": _rows_of(notes, "mentions", MENTION_SCHEMA),  # type: ignore[arg-type]
+            "dates": _rows_of(notes, "dates", DATE_SCHEMA)}  # type: ignore[arg-type]
 
 
-def process_pages(pages: Sequence[Page], parallel: bool = True
-                  ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """Extract, normalise and annotate a batch: (articles, mentions).
+def process_pages(pages: Sequence[Page], parallel: bool = True) -> dict[str, pl.DataFrame]:
+    """Extract, normalise and annotate a batch: the tables ``articles``, ``mentions``,
+    ``dates`` of a staged batch.
 
     Pages that hold no article text (empty pages, paywalls, cookie walls) are left out.
     """

@@ -181,6 +181,18 @@ def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
             FROM read_parquet('{_sql_path(mentions)}')
             WHERE article_id IN (SELECT article_id FROM applied_articles)
             GROUP BY article_id, entity_id, surface""")
+    dates = batch / "dates.parquet"
+    if dates.exists():
+        # Like mentions: the dates of an article's current text, replaced as a whole.
+        conn.execute("""
+            DELETE FROM article_dates
+            WHERE article_id IN (SELECT article_id FROM applied_articles)""")
+        conn.execute(f"""
+            INSERT INTO article_dates BY NAME
+            SELECT article_id, value, granularity, first(surface ORDER BY surface) AS surface
+            FROM read_parquet('{_sql_path(dates)}')
+            WHERE article_id IN (SELECT article_id FROM applied_articles)
+            GROUP BY article_id, value, granularity""")
 
 
 def load_fetch_state(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:

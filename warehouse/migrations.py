@@ -233,6 +233,19 @@ def _captures(conn: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+@migration(8, "article_dates: dates mentioned in the text")
+def _article_dates(conn: duckdb.DuckDBPyConnection) -> None:
+    # "pada hari Selasa", "Februari 2022", "в среду" resolved against the publication time.
+    conn.execute("""
+        CREATE TABLE article_dates (
+            article_id VARCHAR NOT NULL,
+            value VARCHAR NOT NULL,
+            granularity VARCHAR NOT NULL,
+            surface VARCHAR NOT NULL,
+            PRIMARY KEY (article_id, value, granularity)
+        )""")
+
+
 def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
     exists = conn.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"

@@ -15,7 +15,7 @@ import polars as pl
 
 from warehouse.durable import fsync_path
 
-STAGED_TABLES = ("articles", "mentions", "entities", "fetches", "runs", "http_cache",
+STAGED_TABLES = ("articles", "mentions", "dates", "entities", "fetches", "runs", "http_cache",
                  "source_status", "captures")
 
 
