@@ -122,17 +122,21 @@ def main() -> None:
     load_gazetteer()
     annotate(frame.head(10))  # warm-up: language model, topic tables
     load_s = time.perf_counter() - t0
-    t0 = time.perf_counter()
-    relevant = 0
-    for start in range(0, frame.height, args.batch):
-        out = annotate(frame.slice(start, args.batch))
-        relevant += int(out["is_relevant"].sum())
-    elapsed = time.perf_counter() - t0
     mean_chars = frame["text"].str.len_chars().mean()
     print(f"gazetteer load + warm-up: {load_s:.2f} s; patterns: "
           f"{len(load_gazetteer().pattern_list)}")
-    print(f"{frame.height} articles (mean {mean_chars:.0f} chars) in {elapsed:.2f} s: "
-          f"{frame.height / elapsed:.0f} articles/s (batch {args.batch}, {relevant} relevant)")
+    for with_dates in (False, True):
+        t0 = time.perf_counter()
+        relevant = 0
+        for start in range(0, frame.height, args.batch):
+            out = annotate(frame.slice(start, args.batch), with_dates=with_dates)
+            relevant += int(out["is_relevant"].sum())
+        elapsed = time.perf_counter() - t0
+        what = ("entities, relevance, topics, language + dates in text" if with_dates
+                else "entities, relevance, topics, language")
+        print(f"{what}: {frame.height} articles (mean {mean_chars:.0f} chars) in "
+              f"{elapsed:.2f} s: {frame.height / elapsed:.0f} articles/s "
+              f"(batch {args.batch}, {relevant} relevant)")
 
 
 if __name__ == "__main__":

@@ -320,3 +320,16 @@ def test_a_subordinate_clause_has_its_own_tense() -> None:
         ("2025-06-09", "day")
     }
     assert pairs("He said that Xi will visit on Friday.", "en", PUB) == {("2025-06-13", "day")}
+
+
+def test_annotate_can_skip_dates() -> None:
+    import polars as pl
+
+    from transform.annotate import annotate
+
+    frame = pl.DataFrame({"id": ["1"], "title": ["Talks"], "language": ["en"],
+                          "text": ["Putin met Xi in Moscow on 12 March 2025."]})
+    assert annotate(frame)["dates"].to_list()[0] != []
+    skipped = annotate(frame, with_dates=False)
+    assert skipped["dates"].to_list() == [[]]
+    assert skipped["entities"].to_list() == annotate(frame)["entities"].to_list()

@@ -39,11 +39,12 @@ def entities_frame() -> pl.DataFrame:
     return load_gazetteer().entities.select("entity_id", "name", "wikidata_id", "type", "side")
 
 
-def annotate(frame: pl.DataFrame) -> pl.DataFrame:
+def annotate(frame: pl.DataFrame, with_dates: bool = True) -> pl.DataFrame:
     """Annotate a batch of articles (see docs/annotation.md for every rule).
 
     Input columns: id, title (str|null), text, language (declared, str|null), optional
     published_at (datetime or ISO string with offset; relative dates resolve against it).
+    With ``with_dates=False`` the ``dates`` column is all empty lists.
     Output, same rows in the same order: id, language, mentions, entities, relevance,
     is_relevant, topics, dates.
     """
@@ -124,17 +125,22 @@ def annotate(frame: pl.DataFrame) -> pl.DataFrame:
     )
     scores = relevance.score(mentions.select("row", "side", "type", "zone"), n)
     topic_lists = topics.assign(keyword_hits, mentions.select("row", "entity_id", "in_title"), n)
-    dates = dates_column(
-        pl.DataFrame(
-            {
-                "text": base["text"],
-                "language": pl.Series(langs, dtype=pl.String),
-                "published_at": frame["published_at"]
-                if "published_at" in frame.columns
-                else pl.Series([None] * n, dtype=pl.String),
-            }
+    # Dates in the text cost more than everything else here; callers that do not keep
+    # them (the throughput benchmark's entity-only figure) may skip them.
+    if with_dates:
+        dates = dates_column(
+            pl.DataFrame(
+                {
+                    "text": base["text"],
+                    "language": pl.Series(langs, dtype=pl.String),
+                    "published_at": frame["published_at"]
+                    if "published_at" in frame.columns
+                    else pl.Series([None] * n, dtype=pl.String),
+                }
+            )
         )
-    )
+    else:
+        dates = pl.Series([[]] * n, dtype=pl.List(DATE))
 
     out = (
         base.select("row")
