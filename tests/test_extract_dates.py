@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from transform.dates import _local_day_from_url, is_plausible, parse_date, url_date
+from transform.dates import is_plausible, parse_date, url_date
 
 NOW = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
 
@@ -43,12 +43,15 @@ def test_url_date() -> None:
     assert url_date("https://x.example/news/story-123456") is None
 
 
-def test_utc_instant_is_shown_on_the_urls_local_day() -> None:
-    value = _local_day_from_url("2020-02-18T02:18:11+00:00", "https://x.example/2020/02/17/a")
-    assert value.startswith("2020-02-17T")
-    assert datetime.fromisoformat(value) == datetime(2020, 2, 18, 2, 18, 11, tzinfo=UTC)
-    stated = "2020-02-18T02:18:11+00:00"
-    assert _local_day_from_url(stated, "https://x.example/2020/02/18/a") == stated
+def test_a_stated_offset_is_kept_even_when_the_url_files_another_day() -> None:
+    from transform.extract import extract
+
+    html = ('<html><head><meta property="article:published_time" '
+            'content="2020-07-09T10:04:04Z"></head><body><article><h1>T</h1>'
+            '<p>Federal workers are returning to the office, officials said on Thursday.</p>'
+            '</article></body></html>')
+    art = extract(html, "https://news.test/politics/2020/07/08/workers-return/")
+    assert art.published_at == "2020-07-09T10:04:04+00:00"
 
 
 def test_dates_in_links_to_other_articles_are_not_this_pages_date() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import copy
 import re
 from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 from lxml import html as lxml_html
@@ -149,30 +149,6 @@ def url_date(url: str) -> str | None:
     return _build(match["y"], match["m"], match["d"])
 
 
-def _local_day_from_url(value: str, url: str) -> str:
-    """Show a UTC-stated instant in a zone where it falls on the day the URL files it under.
-
-    Sites often state times in UTC while their URLs (and readers) use the local day: an
-    evening story in the Americas is "tomorrow" in UTC. The instant is unchanged.
-    """
-    if len(value) == 10 or not value.endswith("+00:00"):
-        return value
-    day = url_date(url)
-    if day is None:
-        return value
-    stamp = datetime.fromisoformat(value)
-    shift = (date.fromisoformat(day) - stamp.date()).days
-    if shift == -1:
-        hours = -(stamp.hour + 1)
-    elif shift == 1:
-        hours = 24 - stamp.hour
-    else:
-        return value
-    if not -12 <= hours <= 14:
-        return value
-    return stamp.astimezone(timezone(timedelta(hours=hours))).isoformat()
-
-
 def published(tree: HtmlElement, page: PageData, url: str,
               now: datetime | None = None) -> tuple[str | None, str | None]:
     """The publication time and where it was found (jsonld, meta, itemprop, time, …)."""
@@ -188,7 +164,7 @@ def published(tree: HtmlElement, page: PageData, url: str,
     for source, values in candidates:
         found = _first_valid(values(), now)
         if found:
-            return _local_day_from_url(found, url), source
+            return found, source
     found = _htmldate(tree, now)
     if found:
         return found, "htmldate"
