@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
+import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -40,8 +43,18 @@ def demo_config_text(base_url: str, db_path: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _program() -> str:
+    """How the user can call sinorus again: by name when it is on PATH, else its path."""
+    argv0 = sys.argv[0]
+    if shutil.which("sinorus") or not argv0.endswith("sinorus"):
+        return "sinorus"
+    return os.path.relpath(argv0)
+
+
 def print_demo_queries(console: Console, db_path: Path) -> None:
     console.print("\n[bold]Try these:[/]")
+    program = _program()
     for title, query in DEMO_QUERIES:
         console.print(f"  # {title}")
-        console.print(f'  sinorus sql --db {db_path} "{query}"', highlight=False, soft_wrap=True)
+        console.print(f'  {program} sql --db {db_path} "{query}"', highlight=False,
+                      soft_wrap=True)
