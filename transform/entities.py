@@ -20,9 +20,11 @@ def find_matches(docs: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     ``docs``: row (u32), doc (str), lang (str). Returns row, pos (byte offset in doc),
     end, pattern, entity_id, kind, core_start, core_len.
     """
-    norm = normalise(pl.col("doc"))
+    # Normalised once, as a column: both Aho–Corasick passes read it.
+    norm = pl.col("doc")
     hits = (
-        docs.select(
+        docs.select("row", "lang", normalise(pl.col("doc")).alias("doc"))
+        .select(
             "row",
             "lang",
             pattern=norm.str.extract_many(gazetteer.pattern_list, overlapping=True),
