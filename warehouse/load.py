@@ -107,27 +107,22 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
         WHERE s.fetched_at >= a.last_seen_at""")
     store_signatures(conn, _sql_path(batch / "articles.parquet"))
     update_clusters(conn)
-    for source, n in conn.execute("""
-            SELECT s.source, count(*) FROM staged_articles s JOIN articles a USING (article_id)
-            WHERE a.duplicate_of IS NOT NULL GROUP BY s.source""").fetchall():
-        per_source[source].append(int(n))
-    for values in per_source.values():
-        if len(values) == 4:
-            values.append(0)
+    duplicates = dict(conn.execute("""
+        SELECT s.source, count(*) FROM staged_articles s JOIN articles a USING (article_id)
+        WHERE a.duplicate_of IS NOT NULL GROUP BY s.source""").fetchall())
+    for source, values in per_source.items():
+        values.append(int(duplicates.get(source, 0)))
     totals = [sum(v[i] for v in per_source.values()) for i in range(5)]
     counts = LoadCounts(*totals, per_source={k: tuple(v) for k, v in per_source.items()})
     _load_annotations(conn, batch)
-    fetches = batch / "fetches.parquet"
-    if fetches.exists():
-        conn.execute(f"""
-            INSERT INTO fetches BY NAME
-            SELECT * FROM read_parquet('{_sql_path(fetches)}') ON CONFLICT DO NOTHING""")
+    # Logs keyed by their own ids: appending a batch twice adds nothing.
+    for table in ("fetches", "captures"):
+        path = batch / f"{table}.parquet"
+        if path.exists():
+            conn.execute(f"""
+                INSERT INTO {table} BY NAME
+                SELECT * FROM read_parquet('{_sql_path(path)}') ON CONFLICT DO NOTHING""")
     load_fetch_state(conn, batch)
-    captures = batch / "captures.parquet"
-    if captures.exists():
-        conn.execute(f"""
-            INSERT INTO captures BY NAME
-            SELECT * FROM read_parquet('{_sql_path(captures)}') ON CONFLICT DO NOTHING""")
     runs = batch / "runs.parquet"
     if runs.exists():
         conn.execute(f"""
