@@ -8,10 +8,13 @@ from typing import Any
 
 import polars as pl
 
+from tests.warehouse_fixtures import rows
 from transform.normalize import RECORD_SCHEMA, normalize
 from warehouse.load import load_batch
-from warehouse.publish import connect, open_for_writing, writer_lock
+from warehouse.publish import open_for_writing, writer_lock
 from warehouse.stage import discard_batch, pending_batches, stage_batch
+
+__all__ = ["articles", "publish", "rows"]
 
 T0 = datetime(2026, 1, 1, 2, 0, tzinfo=UTC)
 
@@ -37,11 +40,3 @@ def publish(db: Path, frame: pl.DataFrame, run_id: str) -> None:
             load_batch(conn, batch)
     for batch in batches:
         discard_batch(batch)
-
-
-def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    conn = connect(db, read_only=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()

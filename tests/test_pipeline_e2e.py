@@ -16,7 +16,7 @@ import pytest
 from flows.demo import demo_config_text
 from flows.nightly import nightly_ingest, summary_of
 from flows.sample_site import SampleSite, expected_articles
-from warehouse.publish import connect
+from tests.warehouse_fixtures import rows as _rows
 
 pytestmark = pytest.mark.slow
 
@@ -44,13 +44,6 @@ def _closed_port() -> int:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
 
-
-def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    conn = connect(db, read_only=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")

@@ -10,10 +10,11 @@ import duckdb
 import polars as pl
 import pytest
 
+from tests.warehouse_fixtures import rows as _rows
 from transform.normalize import RECORD_SCHEMA, normalize
 from warehouse.load import load_batch
 from warehouse.migrations import MIGRATIONS, SchemaTooNewError, migrate
-from warehouse.publish import WarehouseBusyError, connect, open_for_writing, writer_lock
+from warehouse.publish import WarehouseBusyError, open_for_writing, writer_lock
 from warehouse.stage import pending_batches, stage_batch
 
 T0 = datetime(2026, 1, 1, 2, 0, tzinfo=UTC)
@@ -36,13 +37,6 @@ def _publish(db: Path, data: Path, frame: pl.DataFrame, run_id: str) -> None:
         for batch in pending_batches(data):
             load_batch(conn, batch)
 
-
-def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
-    conn = connect(db, read_only=True)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
 
 
 def test_a_fresh_warehouse_gets_every_migration(tmp_path: Path) -> None:
