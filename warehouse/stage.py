@@ -15,9 +15,6 @@ import polars as pl
 
 from warehouse.durable import fsync_path
 
-STAGED_TABLES = ("articles", "mentions", "dates", "entities", "fetches", "runs", "http_cache",
-                 "source_status", "captures")
-
 
 def staging_dir(data_dir: Path) -> Path:
     return data_dir / "staging"
