@@ -7,6 +7,7 @@ one load task publishes every staged batch. Never a task per article.
 from __future__ import annotations
 
 import asyncio
+import json
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
@@ -224,8 +225,6 @@ def _summaries(harvests: list[Harvest]) -> list[SourceSummary]:
 
 def _runs_frame(run_id: str, started: datetime, summaries: list[SourceSummary],
                 fetch_log: list[FetchResult]) -> pl.DataFrame:
-    import json
-
     per_source = json.dumps({s.name: {"discovered": s.discovered, "fetched": s.fetched,
                                       "failed": s.failed, "error": s.error}
                              for s in summaries}, ensure_ascii=False)
