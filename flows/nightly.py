@@ -1,7 +1,8 @@
 """The ``nightly_ingest`` Prefect flow: thin wiring over ``ingest``, ``transform``, ``warehouse``.
 
-Tasks run per source (discover + fetch) and per batch of pages (extract + normalise), then
-one load task publishes every staged batch. Never a task per article.
+Tasks run per source (discover + fetch) and per batch of pages (extract + normalise +
+annotate, in the process pool while fetching goes on: flows/batches.py), then one load
+task publishes every staged batch. Never a task per article.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ import secrets
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -22,14 +24,16 @@ from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 from prefect.states import Completed, Failed, State
 
+from flows.batches import BatchStream
+from flows.pool import ExtractionPool
 from flows.progress import reporter
 from flows.report import headline_markdown, source_table, verdict
 from ingest.archive import WarcArchive, archive_dir, expired_warc_files
 from ingest.config import Config, Source, load_config
-from ingest.fetch import Fetcher, FetchResult, decoded_text
-from ingest.harvest import Harvest, harvest
+from ingest.fetch import Fetcher, FetchResult
+from ingest.harvest import Harvest, PageSink, harvest
 from transform.annotate import entities_frame
-from transform.pipeline import Page, process_pages
+from transform.pipeline import tables_from_records
 from transform.urls import canonical_url
 from warehouse.known import known_urls
 from warehouse.load import CAPTURE_SCHEMA, LoadCounts, forget_captures, load_batch
@@ -39,7 +43,13 @@ from warehouse.publish import (
     open_for_writing,
     writer_lock,
 )
-from warehouse.stage import discard_batch, pending_batches, stage_batch
+from warehouse.stage import (
+    RunStaging,
+    adopt_orphans,
+    discard_batch,
+    pending_batches,
+    table_files,
+)
 from warehouse.state import (
     SourceHealth,
     http_cache_frame,
@@ -47,7 +57,8 @@ from warehouse.state import (
     source_status_frame,
 )
 
-BATCH_SIZE = 200
+# Pages fetched but not yet handed to an extraction batch, over all sources at once.
+PAGE_SLOTS = 64
 FAILING_STREAK = 3  # a source failing this many runs in a row is called out
 
 FETCH_SCHEMA = {
@@ -124,20 +135,14 @@ def new_run_id(now: datetime | None = None) -> str:
 
 @task(task_run_name="harvest-{source.name}", cache_policy=NO_CACHE)
 async def harvest_source(source: Source, fetcher: Fetcher, known: set[str],
-                         max_pages: int, since: datetime | None = None) -> Harvest:
+                         max_pages: int, since: datetime | None = None,
+                         on_page: PageSink | None = None,
+                         page_slots: asyncio.Semaphore | None = None) -> Harvest:
     def is_known(url: str) -> bool:
         return url in known or canonical_url(url) in known
 
-    result = await harvest(source, fetcher, is_known, max_pages, since)
+    result = await harvest(source, fetcher, is_known, max_pages, since, on_page, page_slots)
     reporter().advance("discover")
-    return result
-
-
-@task(task_run_name="extract-batch-{number}", cache_policy=NO_CACHE)
-def extract_batch(pages: list[Page], number: int) -> dict[str, pl.DataFrame]:
-    """Extract, normalise and annotate one batch of pages: articles, mentions, dates."""
-    result = process_pages(pages)
-    reporter().advance("extract", len(pages))
     return result
 
 
@@ -183,19 +188,6 @@ def _fetch_frame(log: list[FetchResult], run_id: str) -> pl.DataFrame:
         "fetched_at": r.fetched_at, "attempts": r.attempts,
     } for i, r in enumerate(log)]
     return pl.DataFrame(rows, schema=FETCH_SCHEMA)
-
-
-def _pages(harvests: list[Harvest]) -> list[Page]:
-    pages = []
-    for h in harvests:
-        for cand, result in h.pages:
-            if result.ok:
-                pages.append(Page(
-                    url=cand.url, final_url=result.final_url or cand.url, source=h.source.name,
-                    fetched_at=result.fetched_at, html=decoded_text(result),
-                    feed_published_at=cand.published_at,
-                    source_language=cand.language or h.source.language))
-    return pages
 
 
 def _summaries(harvests: list[Harvest]) -> list[SourceSummary]:
@@ -248,44 +240,59 @@ async def run_pipeline(config: Config) -> RunSummary:
     run_id = new_run_id(started)
     db_path, data_dir = config.warehouse_path, config.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
+    log = get_run_logger()
+    for batch in adopt_orphans(data_dir):
+        log.warning("adopted the staged parts of interrupted run %s", batch.name)
     known = await asyncio.to_thread(known_urls, db_path, data_dir,
                                     config.fetch.refetch_days)
     state = await asyncio.to_thread(read_fetch_state, db_path)
     progress = reporter()
     progress.start("discover", len(config.sources))
     progress.start("fetch")
+    progress.start("extract")
 
     def on_fetch(result: FetchResult) -> None:
         if result.kind == "page":
             progress.advance("fetch")
 
+    staging = RunStaging(data_dir, run_id)
     archive = WarcArchive(archive_dir(data_dir), run_id, config.fetch.user_agent)
+    settings = config.extract
     try:
-        async with Fetcher(config.fetch, on_result=on_fetch, http_cache=state.http_cache,
-                           archive=archive) as fetcher:
-            harvests = list(await asyncio.gather(*(
-                harvest_source(s, fetcher, known, config.fetch.max_pages_per_source,
-                               _last_success(state.health.get(s.name)))
-                for s in config.sources)))
-            fetch_log = list(fetcher.log)
+        with ExtractionPool(settings.workers or None, settings.page_timeout_s) as pool:
+            stream = BatchStream(pool, staging, settings.batch_size,
+                                 settings.max_pending or None)
+            try:
+                async with Fetcher(config.fetch, on_result=on_fetch,
+                                   http_cache=state.http_cache, archive=archive) as fetcher:
+                    slots = asyncio.Semaphore(PAGE_SLOTS)
+                    harvests = list(await asyncio.gather(*(
+                        harvest_source(s, fetcher, known, config.fetch.max_pages_per_source,
+                                       _last_success(state.health.get(s.name)),
+                                       partial(stream.put, source_language=s.language),
+                                       slots)
+                        for s in config.sources)))
+                    fetch_log = list(fetcher.log)
+                await stream.close()
+            except BaseException:
+                await stream.cancel()
+                raise
+    except BaseException:
+        staging.abandon()  # the parts already staged are adopted by the next run
+        raise
     finally:
         archive.close()
-    log = get_run_logger()
     progress.finish("discover", f"{sum(len(h.candidates) for h in harvests)} candidates")
     progress.finish("fetch", f"{sum(1 for r in fetch_log if r.ok and r.kind == 'page')} pages")
+    progress.finish("extract", f"{stream.articles} articles")
     outcomes = Counter(r.outcome for r in fetch_log)
     log.info("discover+fetch: %d sources, %d candidates, %d already known; fetch outcomes %s",
              len(harvests), sum(len(h.candidates) for h in harvests),
              sum(h.skipped_known for h in harvests), dict(sorted(outcomes.items())))
-
-    pages = _pages(harvests)
-    progress.start("extract", len(pages))
-    batches = [extract_batch(pages[i:i + BATCH_SIZE], i // BATCH_SIZE + 1)
-               for i in range(0, len(pages), BATCH_SIZE)] or [process_pages([])]
-    extracted = {name: pl.concat([b[name] for b in batches]) for name in batches[0]}
-    articles, mentions = extracted["articles"], extracted["mentions"]
-    progress.finish("extract", f"{articles.height} articles")
-    log.info("extract: %d pages → %d articles", len(pages), articles.height)
+    log.info("extract: %d pages in %d batches → %d articles",
+             sum(o.pages for o in stream.outcomes), len(stream.outcomes), stream.articles)
+    for error in stream.errors:
+        log.error("extract: %s", error)
 
     summaries = _summaries(harvests)
     tables = {"fetches": _fetch_frame(fetch_log, run_id),
@@ -293,10 +300,16 @@ async def run_pipeline(config: Config) -> RunSummary:
               "http_cache": http_cache_frame([v for h in harvests for v in h.validators]),
               "source_status": source_status_frame(
                   run_id, started, [(s.name, s.status, s.error) for s in summaries]),
-              "captures": captures_frame(archive)}
-    tables.update(extracted, articles=articles.with_columns(pl.lit(run_id).alias("run_id")),
-                  entities=entities_frame())
-    stage_batch(data_dir, run_id, tables)
+              "captures": captures_frame(archive),
+              "entities": entities_frame()}
+    if not table_files(staging.directory, "articles"):  # a run with no pages has them too
+        empty = tables_from_records([])
+        tables.update(empty, articles=empty["articles"].with_columns(
+            pl.lit(run_id).alias("run_id")))
+    batch = staging.finish(tables)
+    articles = pl.read_parquet(table_files(batch, "articles"), columns=["language"])
+    mentions = pl.read_parquet(table_files(batch, "mentions"),
+                               columns=["article_id", "entity_id"])
     loaded = publish_batches(db_path, data_dir, run_id, config.archive.retention_days)
     progress.finish("load", f"{len(loaded)} batch(es) published")
     log.info("load: published %d staged batch(es) into %s", len(loaded), db_path)

@@ -66,6 +66,16 @@ class ArchiveSettings:
 
 
 @dataclass(frozen=True, slots=True)
+class ExtractSettings:
+    """The extraction stage (docs/throughput.md)."""
+
+    workers: int = 0  # extraction processes; 0 = one per core
+    batch_size: int = 200  # pages per extract-batch task and per staged part
+    page_timeout_s: float = 60.0  # a page that takes longer is recorded as failed
+    max_pending: int = 0  # batches in flight before fetching pauses; 0 = workers + 1
+
+
+@dataclass(frozen=True, slots=True)
 class Schedule:
     cron: str = "0 2 * * *"
     timezone: str = "UTC"
@@ -79,6 +89,7 @@ class Config:
     schedule: Schedule = field(default_factory=Schedule)
     path: Path | None = None
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
 
     @property
     def data_dir(self) -> Path:
@@ -218,7 +229,8 @@ def parse_config(text: str, base_dir: Path | None = None, path: Path | None = No
         ZoneInfo(schedule.timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"schedule.timezone: unknown time zone {schedule.timezone!r}") from None
-    return Config(wh_path, fetch, sources, schedule, path, _parse_archive(data.get("archive", {})))
+    return Config(wh_path, fetch, sources, schedule, path, _parse_archive(data.get("archive", {})),
+                  _parse_extract(data.get("extract", {})))
 
 
 def _parse_archive(table: Any) -> ArchiveSettings:
@@ -231,6 +243,26 @@ def _parse_archive(table: Any) -> ArchiveSettings:
     if isinstance(days, bool) or not isinstance(days, int | float) or days < 0:
         raise ConfigError(f"archive.retention_days must be a number of days >= 0, not {days!r}")
     return ArchiveSettings(retention_days=float(days))
+
+
+def _parse_extract(table: Any) -> ExtractSettings:
+    if not isinstance(table, dict):
+        raise ConfigError("[extract] must be a table")
+    default = ExtractSettings()
+    unknown = set(table) - set(ExtractSettings.__slots__)  # type: ignore[attr-defined]
+    if unknown:
+        raise ConfigError(f"[extract] has unknown key(s): {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for key, least in (("workers", 0), ("batch_size", 1), ("max_pending", 0)):
+        value = table.get(key, getattr(default, key))
+        if isinstance(value, bool) or not isinstance(value, int) or value < least:
+            raise ConfigError(f"extract.{key} must be a whole number >= {least}, not {value!r}")
+        values[key] = value
+    timeout = table.get("page_timeout_s", default.page_timeout_s)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise ConfigError(f"extract.page_timeout_s must be a number of seconds > 0, "
+                          f"not {timeout!r}")
+    return ExtractSettings(page_timeout_s=float(timeout), **values)
 
 
 def load_config(path: Path | str) -> Config:

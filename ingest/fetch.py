@@ -86,10 +86,16 @@ class FetchResult:
     retry_later: bool = False  # not this URL's fate, only tonight's: the next run tries again
     headers: list[tuple[str, str]] = field(default_factory=list)  # of the final response
     reason_phrase: str = ""
+    body_released: bool = False  # handed on and dropped, so a long run's log stays small
 
     @property
     def ok(self) -> bool:
-        return self.outcome == "ok" and self.body is not None
+        return self.outcome == "ok" and (self.body is not None or self.body_released)
+
+    def release_body(self) -> None:
+        """Drop the body once it has been handed on; the result still counts as ok."""
+        if self.body is not None:
+            self.body, self.body_released = None, True
 
     @property
     def transient(self) -> bool:

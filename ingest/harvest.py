@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -14,6 +14,11 @@ from ingest.fetch import Fetcher, FetchResult, gunzip_bounded
 from ingest.gdelt import discover_gdelt
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
+# Pages fetched at once per harvest when the caller gives no shared limit.
+DEFAULT_PAGE_SLOTS = 64
+
+# Receives each page fetched well, as soon as it is; may wait (that pauses fetching).
+PageSink = Callable[[Candidate, FetchResult], Awaitable[None]]
 MAX_CHILD_SITEMAPS = 50
 
 
@@ -121,18 +126,35 @@ async def discover(source: Source, fetcher: Fetcher,
 
 
 async def harvest(source: Source, fetcher: Fetcher, is_known: Callable[[str], bool],
-                  max_pages: int, since: datetime | None = None) -> Harvest:
-    """Discover a source and fetch the pages that are not in the warehouse yet."""
+                  max_pages: int, since: datetime | None = None,
+                  on_page: PageSink | None = None,
+                  page_slots: asyncio.Semaphore | None = None) -> Harvest:
+    """Discover a source and fetch the pages that are not in the warehouse yet.
+
+    With ``on_page``, each page fetched well is handed over at once and its body dropped
+    here, and ``page_slots`` bounds how many pages are fetched but not yet handed over (a
+    sink that waits therefore pauses fetching): memory stays flat however many pages a
+    source has. Without it, the bodies stay in ``Harvest.pages``.
+    """
     result = Harvest(source)
     result.candidates, result.errors = await discover(source, fetcher, result.documents, since)
     fresh = [c for c in result.candidates if not is_known(c.url)]
     result.skipped_known = len(result.candidates) - len(fresh)
     result.left_for_next_run = max(0, len(fresh) - max_pages)
     fresh = fresh[:max_pages]
-    fetched = await asyncio.gather(*(
-        fetcher.fetch(c.url, source=source.name, kind="page",
-                      note={"feed_published_at": c.published_at,
-                            "source_language": c.language or source.language})
-        for c in fresh))
+    slots = page_slots or asyncio.Semaphore(DEFAULT_PAGE_SLOTS)
+
+    async def fetch_page(cand: Candidate) -> FetchResult:
+        async with slots:
+            page = await fetcher.fetch(
+                cand.url, source=source.name, kind="page",
+                note={"feed_published_at": cand.published_at,
+                      "source_language": cand.language or source.language})
+            if on_page is not None and page.ok:
+                await on_page(cand, page)
+                page.release_body()
+            return page
+
+    fetched = await asyncio.gather(*(fetch_page(c) for c in fresh))
     result.pages = list(zip(fresh, fetched, strict=True))
     return result

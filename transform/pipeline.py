@@ -1,13 +1,10 @@
-"""A batch of fetched pages → normalised article rows: extraction in a process pool, then
-polars normalisation. No network, no disk."""
+"""Fetched pages → the staged tables: extraction page by page, then polars normalisation
+and annotation batch by batch. No network, no disk, no processes (flows/pool.py runs these
+functions in worker processes)."""
 
 from __future__ import annotations
 
-import atexit
-import multiprocessing
-import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,10 +14,6 @@ import polars as pl
 from transform.annotate import annotate
 from transform.extract import extract
 from transform.normalize import RECORD_SCHEMA, normalize
-
-# Below this many pages a pool costs more than it saves.
-_POOL_THRESHOLD = 16
-_pool: ProcessPoolExecutor | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +29,8 @@ class Page:
     source_language: str | None = None
 
 
-def _extract_record(page: Page) -> dict[str, Any]:
+def extract_record(page: Page) -> dict[str, Any]:
+    """What the extractor finds in one page, as a row for :func:`tables_from_records`."""
     art = extract(page.html, page.final_url or page.url)
     return {
         "url": page.url,
@@ -54,24 +48,6 @@ def _extract_record(page: Page) -> dict[str, Any]:
         "source_language": page.source_language,
         "page_kind": art.page_kind,
     }
-
-
-def _get_pool() -> ProcessPoolExecutor:
-    global _pool
-    if _pool is None:
-        # forkserver: forking a process that runs Prefect's threads is unsafe.
-        context = multiprocessing.get_context("forkserver")
-        _pool = ProcessPoolExecutor(max_workers=min(4, os.cpu_count() or 1),
-                                    mp_context=context)
-        atexit.register(_pool.shutdown, cancel_futures=True)
-    return _pool
-
-
-def extract_pages(pages: Sequence[Page], parallel: bool = True) -> list[dict[str, Any]]:
-    """Extract every page; in worker processes when the batch is large enough."""
-    if parallel and len(pages) >= _POOL_THRESHOLD and (os.cpu_count() or 1) > 1:
-        return list(_get_pool().map(_extract_record, pages, chunksize=4))
-    return [_extract_record(p) for p in pages]
 
 
 MENTION_SCHEMA = {"article_id": pl.String, "entity_id": pl.String, "surface": pl.String,
@@ -100,11 +76,17 @@ def annotate_articles(articles: pl.DataFrame) -> dict[str, pl.DataFrame]:
             "dates": _rows_of(notes, "dates", DATE_SCHEMA)}  # type: ignore[arg-type]
 
 
-def process_pages(pages: Sequence[Page], parallel: bool = True) -> dict[str, pl.DataFrame]:
-    """Extract, normalise and annotate a batch: the tables ``articles``, ``mentions``,
+def tables_from_records(records: Sequence[dict[str, Any]]) -> dict[str, pl.DataFrame]:
+    """Normalise and annotate extracted records: the tables ``articles``, ``mentions`` and
     ``dates`` of a staged batch.
 
     Pages that hold no article text (empty pages, paywalls, cookie walls) are left out.
     """
-    records = [r for r in extract_pages(pages, parallel) if r.pop("page_kind") == "article"]
-    return annotate_articles(normalize(pl.DataFrame(records, schema=RECORD_SCHEMA)))
+    rows = [{k: v for k, v in r.items() if k != "page_kind"} for r in records
+            if r["page_kind"] == "article"]
+    return annotate_articles(normalize(pl.DataFrame(rows, schema=RECORD_SCHEMA)))
+
+
+def process_pages(pages: Sequence[Page]) -> dict[str, pl.DataFrame]:
+    """Extract, normalise and annotate a batch in this process."""
+    return tables_from_records([extract_record(p) for p in pages])

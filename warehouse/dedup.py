@@ -20,12 +20,11 @@ import pyarrow as pa
 from transform.fingerprint import NEAR_DUPLICATE_THRESHOLD
 
 
-def _staged_columns(conn: duckdb.DuckDBPyConnection, parquet: str) -> set[str]:
-    return {r[0] for r in conn.execute(f"DESCRIBE SELECT * FROM read_parquet('{parquet}')")
-            .fetchall()}
+def _staged_columns(conn: duckdb.DuckDBPyConnection, staged: str) -> set[str]:
+    return {r[0] for r in conn.execute(f"DESCRIBE SELECT * FROM {staged}").fetchall()}
 
 
-def store_signatures(conn: duckdb.DuckDBPyConnection, parquet: str) -> None:
+def store_signatures(conn: duckdb.DuckDBPyConnection, staged: str) -> None:
     """Replace the signatures and band keys of the articles the batch now holds.
 
     ``applied_articles`` (made by the caller) lists them: an older capture loaded late
@@ -35,12 +34,12 @@ def store_signatures(conn: duckdb.DuckDBPyConnection, parquet: str) -> None:
                     WHERE article_id IN (SELECT article_id FROM applied_articles)""")
     conn.execute("""DELETE FROM article_bands
                     WHERE article_id IN (SELECT article_id FROM applied_articles)""")
-    if not {"signature", "band_keys"} <= _staged_columns(conn, parquet):
+    if not {"signature", "band_keys"} <= _staged_columns(conn, staged):
         return  # a batch staged by an older sinorus: exact duplicates only
     # The same article may appear twice in a batch; the latest fetch wins, as for articles.
     conn.execute(f"""
         CREATE OR REPLACE TEMP TABLE staged_signatures AS
-        SELECT article_id, signature, band_keys FROM read_parquet('{parquet}')
+        SELECT article_id, signature, band_keys FROM {staged}
         WHERE article_id IN (SELECT article_id FROM applied_articles)
         QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC) = 1""")
     conn.execute("DELETE FROM staged_signatures WHERE signature IS NULL")

@@ -9,7 +9,7 @@ import duckdb
 import polars as pl
 
 from warehouse.publish import WarehouseError, connect
-from warehouse.stage import pending_batches
+from warehouse.stage import pending_batches, table_files
 
 
 def known_urls(db_path: Path, data_dir: Path, refetch_days: float = 0.0,
@@ -39,9 +39,9 @@ def known_urls(db_path: Path, data_dir: Path, refetch_days: float = 0.0,
         finally:
             conn.close()
     for batch in pending_batches(data_dir):
-        path = batch / "articles.parquet"
-        if path.exists():
-            frame = pl.read_parquet(path, columns=["url", "canonical_url"])
+        files = table_files(batch, "articles")
+        if files:
+            frame = pl.read_parquet(files, columns=["url", "canonical_url"])
             urls.update(frame["url"].to_list())
             urls.update(frame["canonical_url"].to_list())
     return urls

@@ -13,6 +13,7 @@ import duckdb
 import polars as pl
 
 from warehouse.dedup import store_signatures, update_clusters
+from warehouse.stage import table_files
 
 # Columns a staged ``articles.parquet`` carries (``fetched_at`` becomes first/last seen).
 STAGED_ARTICLE_COLUMNS = (
@@ -49,6 +50,15 @@ def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
+def _staged(batch: Path, table: str) -> str | None:
+    """SQL reading every Parquet file of one staged table (whole or in parts), or None."""
+    files = table_files(batch, table)
+    if not files:
+        return None
+    listing = ", ".join(f"'{_sql_path(p)}'" for p in files)
+    return f"read_parquet([{listing}], union_by_name = true)"
+
+
 def load_batch(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
     """Load one staged batch in a single transaction, together with its ``runs`` row."""
     conn.execute("BEGIN TRANSACTION")
@@ -66,7 +76,7 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
     # Duplicate keys inside one batch are resolved (the latest fetch wins), not an error.
     conn.execute(f"""
         CREATE OR REPLACE TEMP TABLE staged_articles AS
-        SELECT {cols} FROM read_parquet('{_sql_path(batch / "articles.parquet")}')
+        SELECT {cols} FROM {_staged(batch, "articles")}
         QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC) = 1""")
     # A staged fetch older than the stored one (an old capture reprocessed) adds its version
     # but does not overwrite the article: the newest fetch is the article.
@@ -105,7 +115,7 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
         CREATE OR REPLACE TEMP TABLE applied_articles AS
         SELECT s.article_id FROM staged_articles s JOIN articles a USING (article_id)
         WHERE s.fetched_at >= a.last_seen_at""")
-    store_signatures(conn, _sql_path(batch / "articles.parquet"))
+    store_signatures(conn, str(_staged(batch, "articles")))
     update_clusters(conn)
     duplicates = dict(conn.execute("""
         SELECT s.source, count(*) FROM staged_articles s JOIN articles a USING (article_id)
@@ -117,20 +127,20 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
     _load_annotations(conn, batch)
     # Logs keyed by their own ids: appending a batch twice adds nothing.
     for table in ("fetches", "captures"):
-        path = batch / f"{table}.parquet"
-        if path.exists():
+        staged = _staged(batch, table)
+        if staged:
             conn.execute(f"""
                 INSERT INTO {table} BY NAME
-                SELECT * FROM read_parquet('{_sql_path(path)}') ON CONFLICT DO NOTHING""")
+                SELECT * FROM {staged} ON CONFLICT DO NOTHING""")
     load_fetch_state(conn, batch)
-    runs = batch / "runs.parquet"
-    if runs.exists():
+    runs = _staged(batch, "runs")
+    if runs:
         conn.execute(f"""
             INSERT OR REPLACE INTO runs BY NAME
             SELECT * REPLACE (
                 ? AS articles_new, ? AS articles_updated, ? AS articles_unchanged,
                 ? AS relevant)
-            FROM read_parquet('{_sql_path(runs)}')""",
+            FROM {runs}""",
             [counts.new, counts.updated, counts.unchanged, counts.relevant])
     return counts
 
@@ -158,14 +168,14 @@ def forget_captures(conn: duckdb.DuckDBPyConnection, warc_files: list[str]) -> N
 
 
 def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
-    entities = batch / "entities.parquet"
-    if entities.exists():
+    entities = _staged(batch, "entities")
+    if entities:
         conn.execute(f"""
             INSERT OR REPLACE INTO entities BY NAME
             SELECT entity_id, name, wikidata_id, type, side
-            FROM read_parquet('{_sql_path(entities)}')""")
-    mentions = batch / "mentions.parquet"
-    if mentions.exists():
+            FROM {entities}""")
+    mentions = _staged(batch, "mentions")
+    if mentions:
         # An article's mentions are replaced as a whole when it is reloaded.
         conn.execute("""
             DELETE FROM mentions WHERE article_id IN (SELECT article_id FROM applied_articles)""")
@@ -173,11 +183,11 @@ def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
             INSERT INTO mentions BY NAME
             SELECT article_id, entity_id, surface, sum(count)::INTEGER AS count,
                    bool_or(in_title) AS in_title
-            FROM read_parquet('{_sql_path(mentions)}')
+            FROM {mentions}
             WHERE article_id IN (SELECT article_id FROM applied_articles)
             GROUP BY article_id, entity_id, surface""")
-    dates = batch / "dates.parquet"
-    if dates.exists():
+    dates = _staged(batch, "dates")
+    if dates:
         # Like mentions: the dates of an article's current text, replaced as a whole.
         conn.execute("""
             DELETE FROM article_dates
@@ -185,7 +195,7 @@ def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
         conn.execute(f"""
             INSERT INTO article_dates BY NAME
             SELECT article_id, value, granularity, first(surface ORDER BY surface) AS surface
-            FROM read_parquet('{_sql_path(dates)}')
+            FROM {dates}
             WHERE article_id IN (SELECT article_id FROM applied_articles)
             GROUP BY article_id, value, granularity""")
 
@@ -196,22 +206,21 @@ def load_fetch_state(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
     Both are idempotent and order-safe: a validator replaces an older one only, and a
     source's status counts once, only when its run is newer than the last one counted.
     """
-    cache = batch / "http_cache.parquet"
-    if cache.exists():
+    cache = _staged(batch, "http_cache")
+    if cache:
         conn.execute(f"""
             INSERT INTO http_cache BY NAME
             SELECT url, source, etag, last_modified, body_sha1, checked_at
-            FROM read_parquet('{_sql_path(cache)}')
+            FROM {cache}
             QUALIFY row_number() OVER (PARTITION BY url ORDER BY checked_at DESC) = 1
             ON CONFLICT (url) DO UPDATE SET
                 source = excluded.source, etag = excluded.etag,
                 last_modified = excluded.last_modified, body_sha1 = excluded.body_sha1,
                 checked_at = excluded.checked_at
             WHERE excluded.checked_at >= http_cache.checked_at""")
-    status = batch / "source_status.parquet"
-    if not status.exists():
+    staged = _staged(batch, "source_status")
+    if staged is None:
         return
-    staged = f"read_parquet('{_sql_path(status)}')"
     conn.execute(f"""
         INSERT INTO source_state (source, consecutive_failures)
         SELECT DISTINCT source, 0 FROM {staged}

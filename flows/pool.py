@@ -1,0 +1,101 @@
+"""Worker processes for extraction: each page under its own time limit, a crash costs one page.
+
+Built on pebble's process pool, which kills a worker whose task overruns its timeout and
+replaces a worker that died, failing only the task it was running; the standard library's
+pool would break as a whole on the first crash.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import multiprocessing
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from pebble import ProcessExpired, ProcessPool
+
+from transform.pipeline import Page, extract_record
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True, slots=True)
+class PageFailure:
+    """A page the extractor could not handle: it timed out, crashed or raised."""
+
+    url: str
+    reason: str
+
+
+def default_workers() -> int:
+    """One worker per core this process may use."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (
+        os.cpu_count() or 1)
+
+
+def _warm_up() -> None:
+    # Import the extractor (and its lxml/trafilatura start-up cost) once per worker.
+    import transform.extract  # noqa: F401
+
+
+class ExtractionPool:
+    """A pool of extraction processes sized to the machine, used from asyncio code."""
+
+    def __init__(self, workers: int | None = None, page_timeout_s: float = 60.0,
+                 page_fn: Callable[[Page], dict[str, Any]] = extract_record) -> None:
+        self.workers = workers or default_workers()
+        self.page_timeout_s = page_timeout_s
+        self._page_fn = page_fn
+        # forkserver: forking a process that runs Prefect's threads is unsafe.
+        self._pool = ProcessPool(max_workers=self.workers, initializer=_warm_up,
+                                 context=multiprocessing.get_context("forkserver"))
+
+    async def extract(self, pages: Sequence[Page]) -> list[dict[str, Any] | PageFailure]:
+        """One record per page, in order; a page that fails becomes a PageFailure."""
+        futures = [self._pool.schedule(self._page_fn, (page,), timeout=self.page_timeout_s)
+                   for page in pages]
+        out: list[dict[str, Any] | PageFailure] = []
+        try:
+            for page, future in zip(pages, futures, strict=True):
+                out.append(await self._settle(page, future))
+        except BaseException:
+            for future in futures:
+                future.cancel()
+            raise
+        return out
+
+    async def _settle(self, page: Page, future: Any) -> dict[str, Any] | PageFailure:
+        try:
+            return await asyncio.wrap_future(future)
+        except FutureTimeout:
+            return PageFailure(page.url, f"extractor exceeded {self.page_timeout_s:g} s")
+        except ProcessExpired as exc:
+            return PageFailure(page.url, f"extractor crashed (exit code {exc.exitcode})")
+        except Exception as exc:  # the extractor raised: that page's problem only
+            return PageFailure(page.url, f"extractor error: {type(exc).__name__}: {exc}"[:300])
+
+    async def call(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a batch-level step (normalise, annotate, stage) in a worker."""
+        return await asyncio.wrap_future(self._pool.schedule(fn, args))
+
+    def close(self) -> None:
+        """Let running work finish, then stop the workers."""
+        self._pool.close()
+        self._pool.join()
+
+    def stop(self) -> None:
+        """Stop now: on Ctrl-C or a failed run, running work is abandoned."""
+        self._pool.stop()
+        self._pool.join()
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        if exc_type is None:
+            self.close()
+        else:
+            self.stop()
