@@ -30,6 +30,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 def _run_flow(config_path: Path, db: Path | None) -> int:
     apply_defaults(quiet_logs=True)
+    from flows.interrupt import EXIT_INTERRUPTED, stop_on_ctrl_c
     from flows.nightly import nightly_ingest, summary_of
     from flows.progress import LogReporter, RichReporter, set_reporter
     from flows.summary import print_summary
@@ -51,9 +52,13 @@ def _run_flow(config_path: Path, db: Path | None) -> int:
     try:
         import asyncio
 
-        state = asyncio.run(nightly_ingest(str(config_path), str(db) if db else None,
-                                           return_state=True))
+        with stop_on_ctrl_c(cleanup=stop_ephemeral_servers):
+            state = asyncio.run(nightly_ingest(str(config_path), str(db) if db else None,
+                                               return_state=True))
         summary = summary_of(state)
+    except KeyboardInterrupt:
+        raise _fail("interrupted; the next run picks up what was staged",
+                    EXIT_INTERRUPTED) from None
     except (WarehouseBusyError, WarehouseError, ConfigError) as exc:
         raise _fail(str(exc)) from None
     except RuntimeError as exc:

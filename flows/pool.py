@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import multiprocessing
 import os
+import signal
+import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -37,8 +39,19 @@ def default_workers() -> int:
 
 
 def _warm_up() -> None:
+    # Ctrl-C reaches the whole process group; the parent decides when workers stop.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     # Import the extractor (and its lxml/trafilatura start-up cost) once per worker.
     import transform.extract  # noqa: F401
+
+
+_live: weakref.WeakSet[ExtractionPool] = weakref.WeakSet()
+
+
+def stop_all_pools() -> None:
+    """Terminate the workers of every pool in this process (for a Ctrl-C handler)."""
+    for pool in list(_live):
+        pool.terminate()
 
 
 class ExtractionPool:
@@ -52,6 +65,7 @@ class ExtractionPool:
         # forkserver: forking a process that runs Prefect's threads is unsafe.
         self._pool = ProcessPool(max_workers=self.workers, initializer=_warm_up,
                                  context=multiprocessing.get_context("forkserver"))
+        _live.add(self)
 
     async def extract(self, pages: Sequence[Page]) -> list[dict[str, Any] | PageFailure]:
         """One record per page, in order; a page that fails becomes a PageFailure."""
@@ -88,8 +102,12 @@ class ExtractionPool:
 
     def stop(self) -> None:
         """Stop now: on Ctrl-C or a failed run, running work is abandoned."""
-        self._pool.stop()
+        self.terminate()
         self._pool.join()
+
+    def terminate(self) -> None:
+        """Kill the workers without waiting (safe from a signal handler)."""
+        self._pool.stop()
 
     def __enter__(self) -> ExtractionPool:
         return self

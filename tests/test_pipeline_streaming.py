@@ -1,0 +1,143 @@
+"""The streaming run: the same warehouse whatever the pool and batch sizes, and a run
+interrupted with Ctrl-C stops its workers and loses nothing it had extracted."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+import psutil
+import pytest
+
+from flows.demo import demo_config_text
+from flows.nightly import nightly_ingest, summary_of
+from flows.sample_site import SampleSite
+from tests.faultsite import html_page, rss
+from tests.warehouse_fixtures import rows
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[1]
+
+COMPARED = {
+    "articles": "SELECT article_id, url, title, authors, text, published_at, language, "
+                "relevance, is_relevant, topics, duplicate_of FROM articles",
+    "mentions": "SELECT article_id, entity_id, surface, count, in_title FROM mentions",
+    "article_dates": "SELECT article_id, value, granularity, surface FROM article_dates",
+}
+
+
+def test_same_warehouse_whatever_pool_and_batch_size(
+        demo_warehouse: Path, sample_site: SampleSite, prefect_harness: None,
+        tmp_path: Path) -> None:
+    db = tmp_path / "data" / "small.duckdb"
+    config = tmp_path / "sources.toml"
+    config.write_text(demo_config_text(sample_site.base_url, db)
+                      + "\n[extract]\nworkers = 1\nbatch_size = 3\nmax_pending = 1\n",
+                      encoding="utf-8")
+    summary_of(asyncio.run(nightly_ingest(str(config), return_state=True)))
+    for table, query in COMPARED.items():
+        ours = sorted(rows(db, query), key=repr)
+        default = sorted(rows(demo_warehouse, query), key=repr)
+        assert ours and ours == default, table
+
+
+PAGES = 60
+
+
+class _SlowSite(BaseHTTPRequestHandler):
+    """A feed of PAGES articles, each answered after a delay, as a slow host would."""
+
+    def do_GET(self) -> None:
+        base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        if self.path == "/rss.xml":
+            body = rss([f"{base}/news/{n}" for n in range(PAGES)])
+        elif self.path.startswith("/news/"):
+            time.sleep(0.25)
+            n = self.path.rsplit("/", 1)[1]
+            body = html_page(f"Moscow and Beijing open border crossing number {n}",
+                             f"Crossing {n} opened on the Amur. " * 40)
+        else:
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture()
+def slow_site() -> Iterator[str]:
+    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowSite)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
+    server.shutdown()
+
+
+def _run(config: Path, home: Path, **popen: Any) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+    env.update(PYTHONPATH=str(ROOT), PREFECT_HOME=str(home),
+               PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    return subprocess.Popen([sys.executable, "-m", "flows.cli", "run", "--config", str(config)],
+                            env=env, cwd=config.parent, text=True, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, **popen)
+
+
+def test_ctrl_c_stops_the_workers_and_the_next_run_keeps_what_was_extracted(
+        slow_site: str, tmp_path: Path) -> None:
+    db = tmp_path / "data" / "w.duckdb"
+    config = tmp_path / "sources.toml"
+    config.write_text(f"""
+[warehouse]
+path = "{db}"
+[fetch]
+per_host_delay_s = 0
+per_host_concurrency = 2
+allowed_private_networks = ["127.0.0.1/32"]
+[extract]
+workers = 2
+batch_size = 4
+[[sources]]
+name = "slow"
+kind = "rss"
+url = "{slow_site}/rss.xml"
+""", encoding="utf-8")
+    first = _run(config, tmp_path / "prefect", start_new_session=True)
+    staging = tmp_path / "data" / "staging"
+    deadline = time.monotonic() + 240
+    while not list(staging.glob(".*.tmp/articles.part-*.parquet")):
+        assert first.poll() is None, first.communicate()[0]
+        assert time.monotonic() < deadline, "no batch was staged"
+        time.sleep(0.2)
+    family = psutil.Process(first.pid).children(recursive=True)
+    assert len(family) >= 3  # at least the Prefect server and two extraction workers
+    os.killpg(first.pid, signal.SIGINT)  # Ctrl-C reaches the whole foreground group
+    output = first.communicate(timeout=120)[0]
+    assert first.returncode != 0, output
+    assert "Traceback" not in output
+    _, alive = psutil.wait_procs(family, timeout=30)
+    assert alive == [], [p.cmdline() for p in alive]
+    assert not db.exists()  # interrupted before publishing: the warehouse was never written
+    staged = {p.name for p in staging.glob(".*.tmp/articles.part-*.parquet")}
+    assert staged
+
+    second = _run(config, tmp_path / "prefect")
+    output = second.communicate(timeout=600)[0]
+    assert second.returncode == 0, output
+    urls = [u for (u,) in rows(db, "SELECT url FROM articles")]
+    assert sorted(urls) == sorted(f"{slow_site}/news/{n}" for n in range(PAGES))
+    assert list(staging.iterdir()) == []
