@@ -108,7 +108,9 @@ def reprocess(config: ConfigOpt = Path("sources.toml"), db: DbOpt = None,
     out.print(f"reprocessed {summary.captures} archived page(s) from {summary.runs} run(s)"
               f" ({summary.reindexed_files} WARC file(s) indexed from the files): "
               f"{summary.articles} article(s), {summary.new} new, {summary.updated} updated, "
-              f"{summary.unchanged} unchanged", highlight=False)
+              f"{summary.unchanged} unchanged"
+              + (f", {summary.failed} page(s) the extractor failed on" if summary.failed else ""),
+              highlight=False)
 
 
 @app.command()

@@ -11,6 +11,7 @@ has. Replaying twice changes nothing more.
 
 from __future__ import annotations
 
+import asyncio
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -20,11 +21,12 @@ import duckdb
 import polars as pl
 
 from flows.nightly import publish_pending
+from flows.pool import ExtractionPool, PageFailure
 from ingest.archive import Capture, archive_dir, index_warc, read_payload, warc_files
 from ingest.config import Config
 from ingest.encoding import decode_body
 from transform.annotate import entities_frame
-from transform.pipeline import Page, process_pages
+from transform.pipeline import Page, tables_from_records
 from warehouse.load import CAPTURE_SCHEMA
 from warehouse.publish import WarehouseError, connect
 from warehouse.stage import stage_batch
@@ -41,6 +43,7 @@ class ReprocessSummary:
     new: int = 0
     updated: int = 0
     unchanged: int = 0
+    failed: int = 0  # pages the extractor could not handle (time limit, crash, error)
 
 
 def _indexed(db_path: Path) -> tuple[list[Capture], set[str]]:
@@ -87,13 +90,28 @@ def reprocess(config: Config, since: datetime | None = None) -> ReprocessSummary
         if _replayable(c, since) and (directory / c.warc_file).exists():
             by_run[c.run_id].append(c)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    with ExtractionPool(config.extract.workers or None, config.extract.page_timeout_s) as pool:
+        _replay(pool, directory, data_dir, by_run, new_rows, stamp, summary)
+    for counts in publish_pending(db_path, data_dir).values():
+        summary.new += counts.new
+        summary.updated += counts.updated
+        summary.unchanged += counts.unchanged
+    return summary
+
+
+def _replay(pool: ExtractionPool, directory: Path, data_dir: Path,
+            by_run: dict[str, list[Capture]], new_rows: dict[str, list[Capture]], stamp: str,
+            summary: ReprocessSummary) -> None:
+    """Extract the captures run by run, staging one batch per chunk of pages."""
     for run_id in sorted(set(by_run) | set(new_rows)):
         replay = sorted(by_run.get(run_id, []), key=lambda c: (c.fetched_at, c.offset))
         summary.captures += len(replay)
         summary.runs += bool(replay)
         for part in range(0, max(len(replay), 1), BATCH_PAGES):
             chunk = replay[part:part + BATCH_PAGES]
-            tables = process_pages([_page(directory, c) for c in chunk])
+            results = asyncio.run(pool.extract([_page(directory, c) for c in chunk]))
+            summary.failed += sum(isinstance(r, PageFailure) for r in results)
+            tables = tables_from_records([r for r in results if not isinstance(r, PageFailure)])
             summary.articles += tables["articles"].height
             tables.update(articles=tables["articles"].with_columns(pl.lit(run_id).alias("run_id")),
                           entities=entities_frame())
@@ -103,15 +121,10 @@ def reprocess(config: Config, since: datetime | None = None) -> ReprocessSummary
             # Named after the original run, so batches load in the order they were fetched.
             stage_batch(data_dir, f"{run_id}.reprocess-{stamp}-{part // BATCH_PAGES:04d}",
                         tables)
-    for counts in publish_pending(db_path, data_dir).values():
-        summary.new += counts.new
-        summary.updated += counts.updated
-        summary.unchanged += counts.unchanged
-    return summary
 
 
 def _page(directory: Path, c: Capture) -> Page:
-    """The page as the nightly run handed it to extraction (see flows.nightly._pages)."""
+    """The page as the nightly run handed it to extraction (see flows.batches.BatchStream)."""
     payload = read_payload(directory, c.warc_file, c.offset)
     return Page(url=c.url, final_url=c.final_url or c.url, source=c.source or "",
                 fetched_at=c.fetched_at, html=decode_body(payload, c.content_type)[0],

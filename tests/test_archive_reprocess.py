@@ -122,11 +122,19 @@ def runs(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None,
 
 @pytest.fixture
 def offline(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Any attempt to open a network connection fails the test."""
+    """Any attempt to open a network connection fails the test (local sockets, which the
+    extraction pool's process server uses, are not the network)."""
     def refuse(*args: Any, **kwargs: Any) -> None:
         raise AssertionError("reprocess tried to use the network")
 
-    monkeypatch.setattr(socket.socket, "connect", refuse)
+    connect = socket.socket.connect
+
+    def connect_locally(sock: socket.socket, address: Any) -> None:
+        if sock.family in (socket.AF_INET, socket.AF_INET6):
+            refuse()
+        connect(sock, address)
+
+    monkeypatch.setattr(socket.socket, "connect", connect_locally)
     monkeypatch.setattr(socket, "create_connection", refuse)
 
 
