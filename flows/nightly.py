@@ -24,8 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 from prefect.states import Completed, Failed, State
 
-from flows.batches import BatchStream
-from flows.pool import ExtractionPool
+from flows.batches import BatchStream, batch_runner
 from flows.progress import reporter
 from flows.report import headline_markdown, source_table, verdict
 from ingest.archive import WarcArchive, archive_dir, expired_warc_files
@@ -259,9 +258,8 @@ async def run_pipeline(config: Config) -> RunSummary:
     archive = WarcArchive(archive_dir(data_dir), run_id, config.fetch.user_agent)
     settings = config.extract
     try:
-        with ExtractionPool(settings.workers or None, settings.page_timeout_s) as pool:
-            stream = BatchStream(pool, staging, settings.batch_size,
-                                 settings.max_pending or None)
+        with batch_runner(settings, staging) as runner:
+            stream = BatchStream(runner, settings.batch_size, settings.max_pending or None)
             try:
                 async with Fetcher(config.fetch, on_result=on_fetch,
                                    http_cache=state.http_cache, archive=archive) as fetcher:

@@ -73,6 +73,8 @@ class ExtractSettings:
     batch_size: int = 200  # pages per extract-batch task and per staged part
     page_timeout_s: float = 60.0  # a page that takes longer is recorded as failed
     max_pending: int = 0  # batches in flight before fetching pauses; 0 = workers + 1
+    runner: str = "local"  # local (process pool) | dask (Prefect's DaskTaskRunner)
+    dask_address: str = ""  # an existing Dask scheduler; empty = a temporary local cluster
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,7 +264,16 @@ def _parse_extract(table: Any) -> ExtractSettings:
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise ConfigError(f"extract.page_timeout_s must be a number of seconds > 0, "
                           f"not {timeout!r}")
-    return ExtractSettings(page_timeout_s=float(timeout), **values)
+    runner = table.get("runner", default.runner)
+    if runner not in ("local", "dask"):
+        raise ConfigError(f"extract.runner must be \"local\" or \"dask\", not {runner!r}")
+    address = table.get("dask_address", default.dask_address)
+    if not isinstance(address, str):
+        raise ConfigError(f"extract.dask_address must be a string, not {address!r}")
+    if address and runner != "dask":
+        raise ConfigError("extract.dask_address is only used with runner = \"dask\"")
+    return ExtractSettings(page_timeout_s=float(timeout), runner=runner,
+                           dask_address=address, **values)
 
 
 def load_config(path: Path | str) -> Config:
