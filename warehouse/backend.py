@@ -126,7 +126,7 @@ class DuckLake:
             conn = attach(self.location, read_only=False)
         except duckdb.Error as exc:
             message = _first_line(exc)
-            if "lock" in message.lower():
+            if self.location.catalog_kind == "duckdb" and "lock" in message.lower():
                 raise WarehouseBusyError(
                     f"another process has the DuckDB catalog {self.location.catalog} open "
                     "(a DuckDB-file catalog allows one process; use SQLite or PostgreSQL "

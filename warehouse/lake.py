@@ -22,7 +22,10 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.serial import ATTEMPTS, backoff, is_retryable
+
 ALIAS = "lake"
+_INIT_RACE = "Failed to initialize DuckLake"
 CATALOG_KINDS = ("sqlite", "duckdb", "postgres")
 # The wheel that ships each extension, and the file name inside it.
 _WHEELS = {
@@ -125,7 +128,20 @@ def attach(location: LakeLocation, read_only: bool) -> duckdb.DuckDBPyConnection
     """An in-memory DuckDB session with the lake attached as ``lake`` and in use.
 
     Temp tables (the loader's staging) stay in this session; everything else is the lake.
+    A SQLite catalog busy with another writer's commit (or two processes creating a new
+    lake at once) is waited for and tried again.
     """
+    for attempt in range(ATTEMPTS):
+        try:
+            return _attach_once(location, read_only)
+        except duckdb.Error as exc:
+            if not (is_retryable(exc) or _INIT_RACE in str(exc)) or attempt == ATTEMPTS - 1:
+                raise
+        backoff(attempt)
+    raise AssertionError("unreachable")
+
+
+def _attach_once(location: LakeLocation, read_only: bool) -> duckdb.DuckDBPyConnection:
     conn = duckdb.connect()
     try:
         conn.execute("SET TimeZone = 'UTC'")
