@@ -37,6 +37,9 @@ from warehouse.publish import open_for_writing as publish_by_copy
 from warehouse.serial import SERIAL_TABLE, write_in_turn
 from warehouse.stage import staging_dir
 
+# What a read-only attach says about a catalog database that holds no lake yet.
+_NOT_CREATED = "creating a new DuckLake is explicitly disabled"
+
 
 class Warehouse(Protocol):
     kind: str
@@ -103,9 +106,17 @@ class DuckLake:
         return writer_lock(staging_dir(data_dir))
 
     def exists(self) -> bool:
-        # A PostgreSQL catalog cannot be checked without connecting: let the reader try.
         file = self.location.catalog_file
-        return file is None or file.exists()
+        if file is not None:
+            return file.exists()
+        # A PostgreSQL database: a read-only attach says whether a lake was created in it.
+        try:
+            attach(self.location, read_only=True).close()
+        except duckdb.Error as exc:
+            if _NOT_CREATED in str(exc):
+                return False
+            raise WarehouseError(f"cannot open {self.describe()}: {_first_line(exc)}") from None
+        return True
 
     def connect_read_only(self) -> duckdb.DuckDBPyConnection:
         try:

@@ -22,7 +22,7 @@ from datetime import date
 
 import duckdb
 
-from warehouse.fts import _CJK_RUN, _PHRASE, OTHER, STEMMERS, SearchHit, index_group
+from warehouse.fts import _CJK_RUN, _PHRASE, OTHER, STEMMERS, SearchHit
 
 _WORD = re.compile(r"[^\W_]+")
 
@@ -40,14 +40,14 @@ def _needles(query: str) -> tuple[list[str], list[str]]:
 
 def _stems(conn: duckdb.DuckDBPyConnection, words: list[str]) -> dict[str, list[str]]:
     """Per index group, the query's words as that group's stemmer cuts them."""
+    groups = list(STEMMERS)
+    row = conn.execute("SELECT " + ", ".join(
+        f"list_transform(?::VARCHAR[], w -> stem(w, '{STEMMERS[g]}'))" for g in groups),
+        [words] * len(groups)).fetchone() if words else None
     out = {OTHER: words}
-    for group, stemmer in STEMMERS.items():
-        if not words:
-            out[group] = []
-            continue
-        rows = conn.execute("SELECT list_transform(?::VARCHAR[], w -> stem(w, ?))",
-                            [words, stemmer]).fetchone()
-        out[group] = [s or w for s, w in zip(rows[0] if rows else words, words, strict=True)]
+    for i, group in enumerate(groups):
+        stems = row[i] if row else []
+        out[group] = [s or w for s, w in zip(stems, words, strict=True)]
     return out
 
 
@@ -58,29 +58,10 @@ def scan_search(conn: duckdb.DuckDBPyConnection, query: str, *, language: str | 
     if not words and not verbatim:
         return []
     stems = _stems(conn, words)
-    doc = "lower(coalesce(a.title, '') || ' ' || coalesce(a.text, ''))"
-    params: list[object] = []
-    # One branch per stemmer in use: the article's language picks its stems.
-    groups = sorted({index_group(language)} if language is not None else stems)
-    branches = []
-    for group in groups:
-        needles = list(dict.fromkeys(stems.get(group, []) + verbatim))
-        test = " AND ".join(f"contains({doc}, ?)" for _ in needles) or "true"
-        score = " + ".join(
-            "ln(1 + (length(lower(coalesce(a.text, ''))) - length(replace("
-            "lower(coalesce(a.text, '')), ?, ''))) / length(?)) "
-            "+ 2 * contains(lower(coalesce(a.title, '')), ?)::INTEGER" for _ in needles) or "0"
-        languages = ("a.language IS NULL OR a.language NOT IN ("
-                     + ", ".join(f"'{g}'" for g in STEMMERS) + ")") if group == OTHER \
-            else f"a.language = '{group}'"
-        branches.append(f"""
-            SELECT a.article_id, ({score}) / ln(2 + coalesce(a.word_count, 0)) AS score
-            FROM articles a
-            WHERE a.duplicate_of IS NULL AND ({languages}) AND {test}""")
-        for n in needles:
-            params += [n, n, n]
-        params += needles
-    filters = ["true"]
+    # One scan: the article's language picks its list of needles.
+    cases = " ".join(f"WHEN '{g}' THEN ?::VARCHAR[]" for g in STEMMERS)
+    params: list[object] = [stems[g] for g in STEMMERS] + [stems[OTHER], verbatim]
+    filters = ["a.duplicate_of IS NULL"]
     if language is not None:
         filters.append("a.language = ?")
         params.append(language)
@@ -89,10 +70,19 @@ def scan_search(conn: duckdb.DuckDBPyConnection, query: str, *, language: str | 
         params.append(since.isoformat())
     params.append(limit)
     rows = conn.execute(f"""
-        WITH hits AS ({" UNION ALL ".join(branches)})
-        SELECT h.score, a.article_id, a.published_at, a.language, a.source, a.title, a.url
-        FROM hits h JOIN articles a USING (article_id)
-        WHERE {" AND ".join(filters)}
-        ORDER BY h.score DESC, a.article_id
+        WITH docs AS (
+            SELECT a.article_id, a.published_at, a.language, a.source, a.title, a.url,
+                   a.word_count, lower(coalesce(a.title, '')) AS t,
+                   lower(coalesce(a.text, '')) AS x,
+                   list_distinct((CASE a.language {cases} ELSE ?::VARCHAR[] END)
+                                 || ?::VARCHAR[]) AS needles
+            FROM articles a WHERE {" AND ".join(filters)})
+        SELECT list_sum(list_transform(needles, n ->
+                   ln(1 + (length(x) - length(replace(x, n, ''))) / length(n))
+                   + 2 * contains(t, n)::INTEGER)) / ln(2 + coalesce(word_count, 0)) AS score,
+               article_id, published_at, language, source, title, url
+        FROM docs
+        WHERE list_bool_and(list_transform(needles, n -> contains(t || ' ' || x, n)))
+        ORDER BY score DESC, article_id
         LIMIT ?""", params).fetchall()
     return [SearchHit(float(r[0]), *r[1:]) for r in rows]
