@@ -222,18 +222,20 @@ def load_fetch_state(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
     """
     cache = batch / "http_cache.parquet"
     if cache.exists():
+        # Delete-then-insert rather than MERGE: DuckLake 1.5.5 fails this MERGE ("Invalid
+        # argument") on a real run's batch.
         conn.execute(f"""
-            MERGE INTO http_cache
-            USING (SELECT url, source, etag, last_modified, body_sha1, checked_at
-                   FROM read_parquet('{_sql_path(cache)}')
-                   QUALIFY row_number() OVER (PARTITION BY url ORDER BY checked_at DESC) = 1
-                   ) AS excluded
-            ON http_cache.url = excluded.url
-            WHEN MATCHED AND excluded.checked_at >= http_cache.checked_at THEN UPDATE SET
-                source = excluded.source, etag = excluded.etag,
-                last_modified = excluded.last_modified, body_sha1 = excluded.body_sha1,
-                checked_at = excluded.checked_at
-            WHEN NOT MATCHED THEN INSERT BY NAME""")
+            CREATE OR REPLACE TEMP TABLE staged_cache AS
+            SELECT url, source, etag, last_modified, body_sha1, checked_at
+            FROM read_parquet('{_sql_path(cache)}')
+            QUALIFY row_number() OVER (PARTITION BY url ORDER BY checked_at DESC) = 1""")
+        conn.execute("""
+            DELETE FROM http_cache WHERE EXISTS (
+                SELECT 1 FROM staged_cache s
+                WHERE s.url = http_cache.url AND s.checked_at >= http_cache.checked_at)""")
+        conn.execute("""
+            INSERT INTO http_cache BY NAME
+            SELECT * FROM staged_cache WHERE url NOT IN (SELECT url FROM http_cache)""")
     status = batch / "source_status.parquet"
     if not status.exists():
         return
