@@ -34,3 +34,16 @@ def test_a_paragraph_with_a_link_in_its_prose_is_kept() -> None:
               "stadion, dengan harga yang sama seperti pertandingan sebelumnya.</p>")
     art = extract(_page(inline), "https://berita.test/olahraga/timnas-menang/")
     assert "penjualan tiket" in art.text
+
+
+def test_a_sentence_whose_first_clause_is_a_link_is_kept() -> None:
+    inline = ('<p><a href="/x/earlier">The minister arrived in the capital on Saturday '
+              "afternoon,</a> a day after the vote in parliament.</p>")
+    art = extract(_page(inline), "https://berita.test/olahraga/timnas-menang/")
+    assert "The minister arrived in the capital" in art.text
+
+
+def test_a_linked_lead_in_to_a_quote_is_kept() -> None:
+    inline = '<p>From <a href="https://other.test/">the Daily Example</a>:</p>'
+    art = extract(_page(inline), "https://berita.test/olahraga/timnas-menang/")
+    assert "From the Daily Example:" in art.text

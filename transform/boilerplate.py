@@ -13,6 +13,12 @@ from transform.titles import _key
 _LINK_BLOCK_MAX_WORDS = 40
 _LINK_BLOCK_DENSITY = 0.6
 _LINK_BLOCK_TAGS = ("p", "aside", "div")
+# ...unless it is a sentence of the story with a link in it: it ends like a sentence
+# (headlines do not) and the link leaves part of it unlinked. A closing colon introduces
+# a quote ("The Examiner reports:").
+_SENTENCE_MIN_WORDS = 8
+_SENTENCE_MAX_DENSITY = 0.8
+_SENTENCE_END = re.compile(r"[.!?][\"'”’»)]*$|:$")
 
 
 def strip_headline(text: str, headline: str | None) -> str:
@@ -72,6 +78,16 @@ def _link_density(element: HtmlElement) -> tuple[float, int]:
     return linked / length, len(text.split())
 
 
+def _is_linked_sentence(element: HtmlElement, density: float, words: int) -> bool:
+    if element.tag != "p":
+        return False
+    text = element.text_content().strip()
+    if text.endswith(":"):
+        return True
+    return (words >= _SENTENCE_MIN_WORDS and density < _SENTENCE_MAX_DENSITY
+            and _SENTENCE_END.search(text) is not None)
+
+
 def prune_link_blocks(tree: HtmlElement) -> HtmlElement:
     """Remove short, link-dominated blocks in place (inline "read also" boxes and the like).
 
@@ -83,7 +99,8 @@ def prune_link_blocks(tree: HtmlElement) -> HtmlElement:
         if element.find(".//a") is None:
             continue
         density, words = _link_density(element)
-        if density >= _LINK_BLOCK_DENSITY and words <= _LINK_BLOCK_MAX_WORDS:
+        if density >= _LINK_BLOCK_DENSITY and words <= _LINK_BLOCK_MAX_WORDS \
+                and not _is_linked_sentence(element, density, words):
             doomed.append(element)
     for element in doomed:
         if element.getparent() is not None:

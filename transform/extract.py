@@ -13,7 +13,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from transform import authors as authors_mod
-from transform import body, boilerplate, dates, page_language, titles, walls
+from transform import body, boilerplate, dates, page_language, standfirst, titles, walls
 from transform.article import Article
 from transform.decode import decode_html
 from transform.structured import PageData, parse_page, text_of
@@ -63,6 +63,11 @@ def extract(html: str | bytes, url: str) -> Article:
     headline = titles.title(tree, page, url)
     text, _doc = body.main_text(tree, url)
     text = boilerplate.strip_headline(text, headline)
+    description = page.meta_first("og:description", "description", "twitter:description") \
+        or text_of(page.article_values("description"))
+    lead = standfirst.standfirst(tree, headline, description, text)
+    if lead and text:
+        text = "\n".join([*lead, text])
     names = authors_mod.authors(tree, page, outlet_keys)
     text = boilerplate.drop_author_bios(boilerplate.cut_trailing_lists(text), names)
     is_paywalled = walls.declared_paywall(page)
