@@ -15,7 +15,7 @@ import trafilatura
 from lxml.html import HtmlElement
 from trafilatura import baseline
 
-from transform.boilerplate import prune_link_blocks
+from transform.boilerplate import prune_furniture, prune_link_blocks
 
 # Below this share of the page's paragraph words, the first result has missed the body.
 _SHORT_SHARE = 0.25
@@ -30,7 +30,7 @@ def main_text(tree: HtmlElement, url: str) -> tuple[str, Any]:
 
     ``tree`` is not modified.
     """
-    tree = prune_link_blocks(copy.deepcopy(tree))
+    tree = prune_link_blocks(prune_furniture(copy.deepcopy(tree)))
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=False, include_comments=False, include_tables=True,
         favor_precision=True, deduplicate=False,

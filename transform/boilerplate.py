@@ -106,3 +106,44 @@ def prune_link_blocks(tree: HtmlElement) -> HtmlElement:
         if element.getparent() is not None:
             element.drop_tree()
     return tree
+
+
+# Page furniture that sits inside the article's container: author boxes, newsletter and
+# comment prompts, sign-up/bookmark pop-ups, hidden elements. Named by class/id words that
+# mean the same on any site. ("paywall" is not one: sites put it on the story's own
+# paragraphs; embedded posts stay: they are often what the story quotes.)
+_FURNITURE = re.compile(
+    r"(?:^|[-_])(?:author-?bio|about-?(?:the-?)?author|author-?(?:info|box|card)|newsletter|"
+    r"show-?comments|comments?-?(?:area|section|form|cta|prompt|count)|bookmark|sign-?up|"
+    r"register-?wall)(?:$|[-_])",
+    re.I,
+)
+_DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Larger blocks are containers of the story itself, whatever their names say.
+_FURNITURE_MAX_WORDS = 150
+
+
+def _is_furniture(element: HtmlElement) -> bool:
+    # Not the class "hidden": utility CSS shows such elements on wide screens.
+    if element.get("hidden") is not None:
+        return True
+    classes = (element.get("class") or "").split()
+    if _DISPLAY_NONE.search(element.get("style") or ""):
+        return True
+    return any(_FURNITURE.search(name) for name in [*classes, element.get("id") or ""])
+
+
+def prune_furniture(tree: HtmlElement) -> HtmlElement:
+    """Remove page furniture (see ``_FURNITURE``) in place; the story's text stays."""
+    doomed = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("html", "body"):
+            continue
+        if (element.get("class") or element.get("id") or element.get("hidden") is not None
+                or element.get("style")) and _is_furniture(element):
+            if len(element.text_content().split()) <= _FURNITURE_MAX_WORDS:
+                doomed.append(element)
+    for element in doomed:
+        if element.getparent() is not None:
+            element.drop_tree()
+    return tree
