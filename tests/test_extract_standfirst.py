@@ -61,3 +61,11 @@ def test_a_standfirst_already_in_the_body_is_not_repeated() -> None:
     header = f"<p class='dek'>{BODY[0]}</p>"
     art = extract(_page(header), URL)
     assert art.text.count("The city council voted") == 1
+
+
+def test_a_long_summary_column_is_not_a_standfirst() -> None:
+    column = "".join(f"<p>Update {i}: the council met again and heard more residents speak "
+                     f"about the plan for the eastern districts.</p>" for i in range(8))
+    header = f"<div class='blog-summary'>{column}</div>"
+    art = extract(_page(header), URL)
+    assert art.text.startswith(BODY[0])

@@ -139,10 +139,11 @@ def prune_furniture(tree: HtmlElement) -> HtmlElement:
     for element in tree.iter():
         if not isinstance(element.tag, str) or element.tag in ("html", "body"):
             continue
-        if (element.get("class") or element.get("id") or element.get("hidden") is not None
-                or element.get("style")) and _is_furniture(element):
-            if len(element.text_content().split()) <= _FURNITURE_MAX_WORDS:
-                doomed.append(element)
+        named = (element.get("class") or element.get("id") or element.get("style")
+                 or element.get("hidden") is not None)
+        if named and _is_furniture(element) \
+                and len(element.text_content().split()) <= _FURNITURE_MAX_WORDS:
+            doomed.append(element)
     for element in doomed:
         if element.getparent() is not None:
             element.drop_tree()

@@ -21,6 +21,9 @@ _MAX_BLOCKS = 40
 # Ancestors (including the element) whose class/id may name it a standfirst.
 _MARKER_DEPTH = 5
 _MIN_WORDS, _MAX_WORDS = 5, 80
+# A standfirst is a few sentences or points; more blocks that qualify are a body-like
+# region (a live blog's summary column), not a standfirst.
+_MAX_LINES, _MAX_TOTAL_WORDS = 5, 150
 # A block agreeing this much with the description is the description shown on the page.
 _DESCRIPTION_AGREEMENT = 0.8
 _MARKER = re.compile(
@@ -105,14 +108,14 @@ def standfirst(tree: HtmlElement, headline: str | None, description: str | None,
     anchor = _headline_element(tree, headline)
     if anchor is None:
         return []
-    body_key = _key(text)
+    body_lines = {_key(line) for line in text.split("\n")}
     root = tree.getroottree().getroot()
     lines: list[str] = []
     for block in _text_blocks_after(tree, anchor):
         line = " ".join(block.text_content().split())
         key = _key(line)
-        if len(key) >= 20 and key in body_key:
-            break  # the body has started
+        if key in body_lines:
+            break  # the body has started (a summary repeating one of its sentences is kept)
         words = len(line.split())
         if not _MIN_WORDS <= words <= _MAX_WORDS or _excluded(block, root):
             continue
@@ -120,4 +123,6 @@ def standfirst(tree: HtmlElement, headline: str | None, description: str | None,
             and len(line) >= 0.5 * len(description)
         if agrees or _marked(block):
             lines.append(line)
+            if len(lines) > _MAX_LINES or sum(len(x.split()) for x in lines) > _MAX_TOTAL_WORDS:
+                return []
     return lines
