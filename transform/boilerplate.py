@@ -6,7 +6,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from transform.titles import _key
+from transform.titles import _key, overlap
 
 # A block this short whose text is mostly link text is a pointer to another article
 # ("Read also: <a>…</a>", a related-stories box), not part of this one.
@@ -54,19 +54,38 @@ def cut_trailing_lists(text: str) -> str:
     return text
 
 
-def drop_author_bios(text: str, names: list[str]) -> str:
-    """Drop closing lines that introduce an author ("Jane Doe is a writer for …")."""
-    if not names:
-        return text
+def drop_author_bios(text: str, names: list[str], bios: list[str] | None = None) -> str:
+    """Drop closing lines that introduce an author.
+
+    A closing line is a bio when it shows a Person description from the page's
+    structured data, or when it opens with an author's name (or the same surname, or
+    "Outlet's Name") followed by a verb such as "is", "covers", "writes".
+    """
     lines = text.split("\n")
-    while lines and any(lines[-1].startswith(name + " ") and len(lines[-1]) < 400
-                        and _BIO_VERB.match(lines[-1][len(name) + 1:])
-                        for name in names):
+    surnames = {name.split()[-1].casefold() for name in names if name.split()}
+    while lines and (_is_declared_bio(lines[-1], bios or [])
+                     or _opens_with_author(lines[-1], surnames)):
         lines.pop()
     return "\n".join(lines)
 
 
-_BIO_VERB = re.compile(r"(?:is|was|has|covers|writes|reports|joined|est|ist|es|è)\b")
+def _is_declared_bio(line: str, bios: list[str]) -> bool:
+    return any(overlap(line, bio) >= 0.8 and len(line) >= 0.5 * min(len(bio), 200)
+               for bio in bios)
+
+
+def _opens_with_author(line: str, surnames: set[str]) -> bool:
+    match = _BIO_OPENING.match(line.strip())
+    return (match is not None and len(line) < _BIO_MAX_CHARS
+            and match["name"].split()[-1].casefold() in surnames)
+
+
+# "Jane Doe is …", "Outlet's Jane Doe is …"; up to four capitalised words of name.
+_BIO_OPENING = re.compile(
+    r"(?:\w[\w.&-]*['’]s\s+)?(?P<name>(?:[A-ZÀ-ÖØ-Þ][\w.'’-]*\s+){0,3}[A-ZÀ-ÖØ-Þ][\w'’-]+)\s+"
+    r"(?:is|was|has|covers|writes|reports|joined|est|ist|es|è)\b"
+)
+_BIO_MAX_CHARS = 800
 
 
 def _link_density(element: HtmlElement) -> tuple[float, int]:

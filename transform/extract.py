@@ -16,7 +16,7 @@ from transform import authors as authors_mod
 from transform import body, boilerplate, dates, page_language, standfirst, titles, walls
 from transform.article import Article
 from transform.decode import decode_html
-from transform.structured import PageData, parse_page, text_of
+from transform.structured import PageData, parse_page, person_descriptions, text_of
 
 
 def _parse(html: str) -> lxml_html.HtmlElement | None:
@@ -69,7 +69,8 @@ def extract(html: str | bytes, url: str) -> Article:
     if lead and text:
         text = "\n".join([*lead, text])
     names = authors_mod.authors(tree, page, outlet_keys)
-    text = boilerplate.drop_author_bios(boilerplate.cut_trailing_lists(text), names)
+    text = boilerplate.drop_author_bios(boilerplate.cut_trailing_lists(text), names,
+                                        person_descriptions(page))
     is_paywalled = walls.declared_paywall(page)
     page_kind = "article"
     text = walls.drop_cookie_lines(text)
