@@ -132,9 +132,9 @@ def prune_link_blocks(tree: HtmlElement) -> HtmlElement:
 # mean the same on any site. ("paywall" is not one: sites put it on the story's own
 # paragraphs; embedded posts stay: they are often what the story quotes.)
 _FURNITURE = re.compile(
-    r"(?:^|[-_])(?:author-?bio|about-?(?:the-?)?author|author-?(?:info|box|card)|newsletter|"
+    r"(?:^|[-_\s])(?:author-?bio|about-?(?:the-?)?author|author-?(?:info|box|card)|newsletter|"
     r"show-?comments|comments?-?(?:area|section|form|cta|prompt|count)|bookmark|sign-?up|"
-    r"register-?wall)(?:$|[-_])",
+    r"register-?wall)(?:$|[-_\s])",
     re.I,
 )
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
@@ -146,22 +146,23 @@ def _is_furniture(element: HtmlElement) -> bool:
     # Not the class "hidden": utility CSS shows such elements on wide screens.
     if element.get("hidden") is not None:
         return True
-    classes = (element.get("class") or "").split()
-    if _DISPLAY_NONE.search(element.get("style") or ""):
+    style = element.get("style")
+    if style and _DISPLAY_NONE.search(style):
         return True
-    return any(_FURNITURE.search(name) for name in [*classes, element.get("id") or ""])
+    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    return _FURNITURE.search(names) is not None
+
+
+_NAMED = "//*[@class or @id or @style or @hidden]"
 
 
 def prune_furniture(tree: HtmlElement) -> HtmlElement:
     """Remove page furniture (see ``_FURNITURE``) in place; the story's text stays."""
     doomed = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or element.tag in ("html", "body"):
+    for element in tree.xpath(_NAMED):
+        if element.tag in ("html", "body") or not _is_furniture(element):
             continue
-        named = (element.get("class") or element.get("id") or element.get("style")
-                 or element.get("hidden") is not None)
-        if named and _is_furniture(element) \
-                and len(element.text_content().split()) <= _FURNITURE_MAX_WORDS:
+        if len(element.text_content().split()) <= _FURNITURE_MAX_WORDS:
             doomed.append(element)
     for element in doomed:
         if element.getparent() is not None:

@@ -57,10 +57,11 @@ def extract(html: str | bytes, url: str) -> Article:
     if not site_name:
         site_name = text_of([v for obj in page.articles for v in [obj.get("publisher")] if v])
     outlet_keys = titles._site_keys(tree, page, url)
-    published_at, published_source = dates.published(tree, page, url)
     section = page.meta_first("article:section") or text_of(page.article_values("articleSection"))
-
     headline = titles.title(tree, page, url)
+    language = page_language.declared_language(tree, page)
+    published_at, published_source = dates.published(tree, page, url, headline=headline,
+                                                     language=language, markup=html)
     text, _doc = body.main_text(tree, url)
     text = boilerplate.strip_headline(text, headline)
     description = page.meta_first("og:description", "description", "twitter:description") \
@@ -90,7 +91,7 @@ def extract(html: str | bytes, url: str) -> Article:
         published_at=published_at,
         published_at_source=published_source,
         modified_at=dates.modified(tree, page),
-        language=page_language.declared_language(tree, page),
+        language=language,
         text=text,
         canonical_url=_canonical(tree, page, url),
         site_name=site_name,

@@ -14,7 +14,7 @@ import re
 
 from lxml.html import HtmlElement
 
-from transform.titles import _key, overlap
+from transform.titles import _key, elements_after, headline_element, overlap
 
 # Text blocks looked at after the headline before giving up.
 _MAX_BLOCKS = 40
@@ -71,26 +71,15 @@ def _excluded(element: HtmlElement, stop: HtmlElement) -> bool:
 
 
 def _headline_element(tree: HtmlElement, headline: str | None) -> HtmlElement | None:
-    first = None
-    for h1 in tree.iter("h1"):
-        first = first if first is not None else h1
-        if headline and overlap(h1.text_content(), headline) >= 0.6:
-            return h1
-    return first
+    found = headline_element(tree, headline)
+    return found if found is not None else tree.find(".//h1")
 
 
-def _text_blocks_after(tree: HtmlElement, anchor: HtmlElement) -> list[HtmlElement]:
+def _text_blocks_after(anchor: HtmlElement) -> list[HtmlElement]:
     """Leaf text blocks following ``anchor`` in document order (not inside it)."""
     out: list[HtmlElement] = []
-    passed = False
-    inside = set(anchor.iter())
-    for element in tree.iter():
-        if element is anchor:
-            passed = True
-            continue
-        if not passed or element in inside or not isinstance(element.tag, str):
-            continue
-        if element.tag not in _BLOCKS:
+    for element in elements_after(anchor):
+        if not isinstance(element.tag, str) or element.tag not in _BLOCKS:
             continue
         if any(isinstance(c.tag, str) and c.tag in _CONTAINERS for c in element):
             continue  # not a leaf: its children are visited on their own
@@ -111,7 +100,7 @@ def standfirst(tree: HtmlElement, headline: str | None, description: str | None,
     body_lines = {_key(line) for line in text.split("\n")}
     root = tree.getroottree().getroot()
     lines: list[str] = []
-    for block in _text_blocks_after(tree, anchor):
+    for block in _text_blocks_after(anchor):
         line = " ".join(block.text_content().split())
         key = _key(line)
         if key in body_lines:
