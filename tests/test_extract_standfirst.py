@@ -69,3 +69,10 @@ def test_a_long_summary_column_is_not_a_standfirst() -> None:
     header = f"<div class='blog-summary'>{column}</div>"
     art = extract(_page(header), URL)
     assert art.text.startswith(BODY[0])
+
+
+def test_a_standfirst_shown_twice_is_kept_once() -> None:
+    lead = "Four thousand riders a night are expected on the new lines from September."
+    header = f"<p class='dek mobile'>{lead}</p><p class='dek desktop'>{lead}</p>"
+    art = extract(_page(header), URL)
+    assert art.text.count("Four thousand riders") == 1

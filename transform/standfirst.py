@@ -100,6 +100,7 @@ def standfirst(tree: HtmlElement, headline: str | None, description: str | None,
     body_lines = {_key(line) for line in text.split("\n")}
     root = tree.getroottree().getroot()
     lines: list[str] = []
+    seen: set[str] = set()
     for block in _text_blocks_after(anchor):
         line = " ".join(block.text_content().split())
         key = _key(line)
@@ -110,7 +111,8 @@ def standfirst(tree: HtmlElement, headline: str | None, description: str | None,
             continue
         agrees = bool(description) and overlap(line, description) >= _DESCRIPTION_AGREEMENT \
             and len(line) >= 0.5 * len(description)
-        if agrees or _marked(block):
+        if (agrees or _marked(block)) and key not in seen:
+            seen.add(key)  # pages often repeat it for another screen size
             lines.append(line)
             if len(lines) > _MAX_LINES or sum(len(x.split()) for x in lines) > _MAX_TOTAL_WORDS:
                 return []
