@@ -1,17 +1,27 @@
 """Pages in, staged parts out: extraction batches that run while fetching goes on.
 
-Fetched pages gather into batches; each full batch becomes an ``extract-batch-N`` task
-whose pages are extracted in the process pool (one time limit per page) and whose records
-are normalised, annotated and written as Parquet parts by a worker too. At most
-``max_pending`` batches are in flight: when the pool falls behind, ``put`` waits, which
-pauses the fetchers (ingest/harvest.py), so memory stays bounded however large the run.
+Fetched pages gather into batches; each full batch becomes an ``extract-batch-N`` Prefect
+task, run by one of two runners chosen in ``[extract] runner``:
+
+- ``local`` (default): the pages are extracted in this machine's process pool, one time
+  limit per page (flows/pool.py), and a worker normalises, annotates and writes the part;
+- ``dask``: the task is submitted through Prefect's ``DaskTaskRunner`` to a Dask cluster (an
+  existing one at ``dask_address``, or a temporary local one); it returns the batch's tables
+  as polars frames (Arrow underneath), which this process writes as the part.
+
+At most ``max_pending`` batches are in flight: when the runner falls behind, ``put`` waits,
+which pauses the fetchers (ingest/harvest.py), so memory stays bounded however large the run.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Protocol
 
 import polars as pl
 from prefect import task
@@ -19,9 +29,10 @@ from prefect.cache_policies import NO_CACHE
 
 from flows.pool import ExtractionPool, PageFailure
 from flows.progress import reporter
+from ingest.config import ExtractSettings
 from ingest.discover import Candidate
 from ingest.fetch import FetchResult, decoded_text
-from transform.pipeline import Page, tables_from_records
+from transform.pipeline import Page, extract_record, tables_from_records
 from warehouse.stage import RunStaging, write_tables
 
 
@@ -33,37 +44,113 @@ class BatchOutcome:
     failures: list[PageFailure] = field(default_factory=list)
 
 
-def stage_part(records: list[dict], run_id: str, directory: Path, suffix: str) -> int:
-    """In a worker: normalise and annotate a batch's records, write them as one part.
-
-    Returns the number of articles written.
-    """
+def batch_tables(records: list[dict[str, Any]], run_id: str) -> dict[str, pl.DataFrame]:
+    """Normalise and annotate a batch's records into the staged tables of the run."""
     tables = tables_from_records(records)
     tables["articles"] = tables["articles"].with_columns(pl.lit(run_id).alias("run_id"))
+    return tables
+
+
+def stage_part(records: list[dict[str, Any]], run_id: str, directory: Path,
+               suffix: str) -> int:
+    """In a pool worker: build a batch's tables and write them as one part; their articles."""
+    tables = batch_tables(records, run_id)
     write_tables(directory, tables, suffix)
     return tables["articles"].height
 
 
+class BatchRunner(Protocol):
+    workers: int
+
+    async def run(self, pages: list[Page], number: int) -> BatchOutcome: ...
+
+
 @task(task_run_name="extract-batch-{number}", cache_policy=NO_CACHE)
-async def extract_batch(stream: BatchStream, pages: list[Page], number: int) -> BatchOutcome:
+async def extract_batch(runner: PoolBatches, pages: list[Page], number: int) -> BatchOutcome:
     """Extract one batch of pages in the pool and stage it as a part of the run's batch."""
-    results = await stream.pool.extract(pages)
+    results = await runner.pool.extract(pages)
     records = [r for r in results if not isinstance(r, PageFailure)]
     failures = [r for r in results if isinstance(r, PageFailure)]
-    articles = await stream.pool.call(stage_part, records, stream.staging.run_id,
-                                      stream.staging.directory,
-                                      stream.staging.part_suffix(number))
-    reporter().advance("extract", len(pages))
+    articles = await runner.pool.call(stage_part, records, runner.staging.run_id,
+                                      runner.staging.directory,
+                                      runner.staging.part_suffix(number))
     return BatchOutcome(number, len(pages), articles, failures)
+
+
+class PoolBatches:
+    """Batches in this machine's extraction pool."""
+
+    def __init__(self, pool: ExtractionPool, staging: RunStaging) -> None:
+        self.pool, self.staging, self.workers = pool, staging, pool.workers
+
+    async def run(self, pages: list[Page], number: int) -> BatchOutcome:
+        return await extract_batch(self, pages, number)
+
+
+@task(task_run_name="extract-batch-{number}", cache_policy=NO_CACHE)
+def extract_batch_on_cluster(pages: list[Page], number: int, run_id: str
+                             ) -> tuple[dict[str, pl.DataFrame], list[PageFailure]]:
+    """On a Dask worker: extract, normalise and annotate one batch; the tables come back."""
+    records: list[dict[str, Any]] = []
+    failures: list[PageFailure] = []
+    for page in pages:
+        try:
+            records.append(extract_record(page))
+        except Exception as exc:  # that page's problem only
+            failures.append(PageFailure(page.url,
+                                        f"extractor error: {type(exc).__name__}: {exc}"[:300]))
+    return batch_tables(records, run_id), failures
+
+
+class ClusterBatches:
+    """Batches on a Dask cluster, through Prefect's DaskTaskRunner."""
+
+    def __init__(self, runner: Any, staging: RunStaging, workers: int) -> None:
+        self.runner, self.staging, self.workers = runner, staging, workers
+
+    async def run(self, pages: list[Page], number: int) -> BatchOutcome:
+        future = self.runner.submit(extract_batch_on_cluster,
+                                    {"pages": pages, "number": number,
+                                     "run_id": self.staging.run_id})
+        tables, failures = await asyncio.to_thread(future.result)
+        await asyncio.to_thread(write_tables, self.staging.directory, tables,
+                                self.staging.part_suffix(number))
+        return BatchOutcome(number, len(pages), tables["articles"].height, failures)
+
+
+@contextlib.contextmanager
+def batch_runner(settings: ExtractSettings, staging: RunStaging) -> Iterator[BatchRunner]:
+    """The runner ``[extract]`` asks for, started, and stopped on the way out."""
+    if settings.runner == "dask":
+        from prefect_dask import DaskTaskRunner
+
+        workers = settings.workers or 2
+        if settings.dask_address:
+            dask = DaskTaskRunner(address=settings.dask_address)
+        else:  # a temporary cluster on this machine: one single-threaded process per worker
+            dask = DaskTaskRunner(cluster_class="distributed.LocalCluster",
+                                  cluster_kwargs={"n_workers": workers,
+                                                  "threads_per_worker": 1,
+                                                  "processes": True,
+                                                  "dashboard_address": ":0"})
+        with dask:
+            yield ClusterBatches(dask, staging, workers)
+        return
+    with ExtractionPool(settings.workers or None, settings.page_timeout_s) as pool:
+        yield PoolBatches(pool, staging)
 
 
 class BatchStream:
     """Collects fetched pages and keeps a bounded number of extraction batches running."""
 
-    def __init__(self, pool: ExtractionPool, staging: RunStaging, batch_size: int = 200,
+    def __init__(self, runner: BatchRunner, batch_size: int = 200,
                  max_pending: int | None = None) -> None:
-        self.pool, self.staging, self.batch_size = pool, staging, batch_size
-        self._slots = asyncio.Semaphore(max_pending or pool.workers + 1)
+        self.runner, self.batch_size = runner, batch_size
+        # Batches run in the context the stream was made in (the flow's), not in that of the
+        # harvest task whose page filled them: their tasks are the flow's children, and a
+        # cluster is not sent the harvest's parameters (an open fetcher) with each batch.
+        self._context = contextvars.copy_context()
+        self._slots = asyncio.Semaphore(max_pending or runner.workers + 1)
         self._batch: list[tuple[Page, FetchResult]] = []
         self._running: set[asyncio.Task[BatchOutcome]] = set()
         self.outcomes: list[BatchOutcome] = []
@@ -87,13 +174,13 @@ class BatchStream:
             return
         await self._slots.acquire()
         self._submitted += 1
-        job = asyncio.create_task(self._run(batch, self._submitted))
+        job = asyncio.create_task(self._run(batch, self._submitted), context=self._context)
         self._running.add(job)
         job.add_done_callback(self._running.discard)
 
     async def _run(self, batch: list[tuple[Page, FetchResult]], number: int) -> BatchOutcome:
         try:
-            outcome = await extract_batch(self, [p for p, _ in batch], number)
+            outcome = await self.runner.run([p for p, _ in batch], number)
         except Exception as exc:  # the batch as a whole failed: say so for each page
             reason = f"batch failed: {type(exc).__name__}: {exc}"[:300]
             self.errors.append(f"batch {number}: {reason}")
@@ -101,6 +188,7 @@ class BatchStream:
                                    [PageFailure(p.url, reason) for p, _ in batch])
         finally:
             self._slots.release()
+        reporter().advance("extract", len(batch))
         failed = {f.url: f.reason for f in outcome.failures}
         for page, result in batch:
             if page.url in failed:  # the fetch went well; the page could not be extracted

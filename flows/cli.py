@@ -5,13 +5,16 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from flows.prefect_env import apply_defaults, stop_ephemeral_servers
+
+if TYPE_CHECKING:
+    from warehouse.backend import Warehouse
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="sinorus: news about Russia–China relations, in every language, in DuckDB.")
@@ -297,13 +300,14 @@ def export(directory: Annotated[Path, typer.Argument(help="Output directory.")],
               + ", ".join(f"{n} {table}" for table, n in counts.items()), highlight=False)
 
 
-def _db_path(config: Path, db: Path | None) -> Path:
+def _db_path(config: Path, db: Path | None) -> Warehouse | Path:
+    """The warehouse of ``--db`` (a DuckDB file), else the configured backend."""
     from ingest.config import ConfigError, load_config
 
     if db is not None:
         return db
     try:
-        return load_config(config).warehouse_path
+        return load_config(config).warehouse
     except ConfigError as exc:
         raise _fail(str(exc)) from None
 

@@ -24,8 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.logging import get_run_logger
 from prefect.states import Completed, Failed, State
 
-from flows.batches import BatchStream
-from flows.pool import ExtractionPool
+from flows.batches import BatchStream, batch_runner
 from flows.progress import reporter
 from flows.report import headline_markdown, source_table, verdict
 from ingest.archive import WarcArchive, archive_dir, expired_warc_files
@@ -35,14 +34,10 @@ from ingest.harvest import Harvest, PageSink, harvest
 from transform.annotate import entities_frame
 from transform.pipeline import tables_from_records
 from transform.urls import canonical_url
+from warehouse.backend import Warehouse, as_warehouse
 from warehouse.known import known_urls
 from warehouse.load import CAPTURE_SCHEMA, LoadCounts, forget_captures, load_batch
-from warehouse.publish import (
-    WarehouseBusyError,
-    WarehouseError,
-    open_for_writing,
-    writer_lock,
-)
+from warehouse.publish import WarehouseBusyError, WarehouseError
 from warehouse.stage import (
     RunStaging,
     adopt_orphans,
@@ -146,7 +141,7 @@ async def harvest_source(source: Source, fetcher: Fetcher, known: set[str],
     return result
 
 
-def publish_pending(db_path: Path, data_dir: Path, retention_days: float = 0.0
+def publish_pending(db_path: Warehouse | Path, data_dir: Path, retention_days: float = 0.0
                     ) -> dict[str, LoadCounts]:
     """Load every staged batch (older leftovers first) into a copy, then publish it.
 
@@ -154,11 +149,12 @@ def publish_pending(db_path: Path, data_dir: Path, retention_days: float = 0.0
     are deleted once it is published; articles are never touched by pruning.
     """
     loaded: dict[str, LoadCounts] = {}
-    with writer_lock(db_path):
+    warehouse = as_warehouse(db_path)
+    with warehouse.writer_lock(data_dir):
         batches = pending_batches(data_dir)
         expired = expired_warc_files(archive_dir(data_dir), retention_days)
         reporter().start("load", len(batches))
-        with open_for_writing(db_path) as conn:
+        with warehouse.open_for_writing() as conn:
             for batch in batches:
                 loaded[batch.name] = load_batch(conn, batch)
                 reporter().advance("load")
@@ -171,7 +167,7 @@ def publish_pending(db_path: Path, data_dir: Path, retention_days: float = 0.0
 
 
 @task(task_run_name="load-{run_id}", cache_policy=NO_CACHE)
-def publish_batches(db_path: Path, data_dir: Path, run_id: str,
+def publish_batches(db_path: Warehouse | Path, data_dir: Path, run_id: str,
                     retention_days: float = 0.0) -> dict[str, LoadCounts]:
     return publish_pending(db_path, data_dir, retention_days)
 
@@ -238,7 +234,7 @@ async def run_pipeline(config: Config) -> RunSummary:
     """The whole run; called by the flow (and nothing else)."""
     started = datetime.now(UTC)
     run_id = new_run_id(started)
-    db_path, data_dir = config.warehouse_path, config.data_dir
+    db_path, data_dir = config.warehouse, config.data_dir
     data_dir.mkdir(parents=True, exist_ok=True)
     log = get_run_logger()
     for batch in adopt_orphans(data_dir):
@@ -259,9 +255,8 @@ async def run_pipeline(config: Config) -> RunSummary:
     archive = WarcArchive(archive_dir(data_dir), run_id, config.fetch.user_agent)
     settings = config.extract
     try:
-        with ExtractionPool(settings.workers or None, settings.page_timeout_s) as pool:
-            stream = BatchStream(pool, staging, settings.batch_size,
-                                 settings.max_pending or None)
+        with batch_runner(settings, staging) as runner:
+            stream = BatchStream(runner, settings.batch_size, settings.max_pending or None)
             try:
                 async with Fetcher(config.fetch, on_result=on_fetch,
                                    http_cache=state.http_cache, archive=archive) as fetcher:

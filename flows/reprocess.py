@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
 from flows.nightly import publish_pending
@@ -27,8 +26,8 @@ from ingest.config import Config
 from ingest.encoding import decode_body
 from transform.annotate import entities_frame
 from transform.pipeline import Page, tables_from_records
+from warehouse.backend import Warehouse
 from warehouse.load import CAPTURE_SCHEMA
-from warehouse.publish import WarehouseError, connect
 from warehouse.stage import stage_batch
 
 BATCH_PAGES = 500  # pages extracted (and held in memory) at a time
@@ -46,17 +45,15 @@ class ReprocessSummary:
     failed: int = 0  # pages the extractor could not handle (time limit, crash, error)
 
 
-def _indexed(db_path: Path) -> tuple[list[Capture], set[str]]:
+def _indexed(db_path: Warehouse) -> tuple[list[Capture], set[str]]:
     """The captures the warehouse indexes, and the WARC files it knows."""
     if not db_path.exists():
         return [], set()
-    try:
-        conn = connect(db_path, read_only=True)
-    except duckdb.Error as exc:
-        raise WarehouseError(f"cannot read {db_path}: {exc}".splitlines()[0]) from None
+    conn = db_path.connect_read_only()
     try:
         if not conn.execute("SELECT count(*) FROM information_schema.tables "
-                            "WHERE table_name = 'captures'").fetchone()[0]:  # type: ignore[index]
+                            "WHERE table_name = 'captures' AND table_catalog = current_database()"
+                            ).fetchone()[0]:  # type: ignore[index]
             return [], set()
         columns = ", ".join(f'"{c}"' for c in CAPTURE_SCHEMA)
         cur = conn.execute(f"SELECT {columns} FROM captures")
@@ -74,7 +71,7 @@ def _replayable(c: Capture, since: datetime | None) -> bool:
 
 def reprocess(config: Config, since: datetime | None = None) -> ReprocessSummary:
     """Replay the archived pages fetched at or after ``since`` (all when None)."""
-    data_dir, db_path = config.data_dir, config.warehouse_path
+    data_dir, db_path = config.data_dir, config.warehouse
     directory = archive_dir(data_dir)
     captures, known_files = _indexed(db_path)
     summary = ReprocessSummary()

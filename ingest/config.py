@@ -13,7 +13,11 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from warehouse.backend import DuckDBFile, DuckLake, Warehouse
+from warehouse.lake import LakeConfigError, LakeLocation
+
 SOURCE_KINDS = ("rss", "atom", "sitemap", "gdelt", "urls")
+WAREHOUSE_BACKENDS = ("duckdb", "ducklake")
 GDELT_API = "https://api.gdeltproject.org/api/v2/doc/doc"
 # Articles about both countries, in every language GDELT reads.
 GDELT_DEFAULT_QUERY = "(China OR Beijing) (Russia OR Moscow)"
@@ -73,6 +77,8 @@ class ExtractSettings:
     batch_size: int = 200  # pages per extract-batch task and per staged part
     page_timeout_s: float = 60.0  # a page that takes longer is recorded as failed
     max_pending: int = 0  # batches in flight before fetching pauses; 0 = workers + 1
+    runner: str = "local"  # local (process pool) | dask (Prefect's DaskTaskRunner)
+    dask_address: str = ""  # an existing Dask scheduler; empty = a temporary local cluster
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,23 +89,40 @@ class Schedule:
 
 @dataclass(frozen=True, slots=True)
 class Config:
-    warehouse_path: Path
+    warehouse_path: Path  # the DuckDB file (backend "duckdb")
     fetch: FetchSettings = field(default_factory=FetchSettings)
     sources: tuple[Source, ...] = ()
     schedule: Schedule = field(default_factory=Schedule)
     path: Path | None = None
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     extract: ExtractSettings = field(default_factory=ExtractSettings)
+    lake: LakeLocation | None = None  # backend "ducklake"
+    run_dir: Path | None = None  # warehouse.run_dir, when set
+
+    @property
+    def warehouse(self) -> Warehouse:
+        """The configured backend (warehouse/backend.py)."""
+        return DuckDBFile(self.warehouse_path) if self.lake is None else DuckLake(self.lake)
 
     @property
     def data_dir(self) -> Path:
-        """Directory beside the warehouse for staged batches and other run files."""
-        return self.warehouse_path.parent
+        """This machine's directory for staged batches and the WARC archive.
+
+        ``warehouse.run_dir`` when set; else beside the DuckDB file or the local catalog
+        file; for a PostgreSQL catalog, ``data/`` beside the config file.
+        """
+        if self.run_dir is not None:
+            return self.run_dir
+        if self.lake is None:
+            return self.warehouse_path.parent
+        file = self.lake.catalog_file
+        return file.parent if file is not None else self.warehouse_path.parent
 
     def with_db(self, db: Path | str | None) -> Config:
+        """The same configuration on the DuckDB file ``db`` (``--db``), whatever the backend."""
         if db is None:
             return self
-        return replace(self, warehouse_path=Path(db))
+        return replace(self, warehouse_path=Path(db), lake=None, run_dir=None)
 
 
 def _expect(table: dict[str, Any], key: str, kinds: type | tuple[type, ...], where: str) -> Any:
@@ -199,12 +222,7 @@ def parse_config(text: str, base_dir: Path | None = None, path: Path | None = No
     warehouse = data.get("warehouse", {})
     if not isinstance(warehouse, dict):
         raise ConfigError("[warehouse] must be a table")
-    raw_path = warehouse.get("path", "data/warehouse.duckdb")
-    if not isinstance(raw_path, str) or not raw_path:
-        raise ConfigError("warehouse.path must be a non-empty string")
-    wh_path = Path(raw_path)
-    if not wh_path.is_absolute():
-        wh_path = base_dir / wh_path
+    wh_path, lake, run_dir = _parse_warehouse(warehouse, base_dir)
     fetch_table = data.get("fetch", {})
     if not isinstance(fetch_table, dict):
         raise ConfigError("[fetch] must be a table")
@@ -230,7 +248,45 @@ def parse_config(text: str, base_dir: Path | None = None, path: Path | None = No
     except (ZoneInfoNotFoundError, ValueError):
         raise ConfigError(f"schedule.timezone: unknown time zone {schedule.timezone!r}") from None
     return Config(wh_path, fetch, sources, schedule, path, _parse_archive(data.get("archive", {})),
-                  _parse_extract(data.get("extract", {})))
+                  extract=_parse_extract(data.get("extract", {})), lake=lake, run_dir=run_dir)
+
+
+
+def _parse_warehouse(table: dict[str, Any], base_dir: Path
+                     ) -> tuple[Path, LakeLocation | None, Path | None]:
+    """``[warehouse]``: the DuckDB file, or a DuckLake's catalog and data path."""
+    unknown = set(table) - {"backend", "path", "catalog", "data_path", "run_dir"}
+    if unknown:
+        raise ConfigError(f"[warehouse] has unknown key(s): {', '.join(sorted(unknown))}")
+    for key, value in table.items():
+        if not isinstance(value, str) or not value:
+            raise ConfigError(f"warehouse.{key} must be a non-empty string")
+    backend = table.get("backend", "duckdb")
+    if backend not in WAREHOUSE_BACKENDS:
+        raise ConfigError(f"warehouse.backend must be one of {', '.join(WAREHOUSE_BACKENDS)}, "
+                          f"not {backend!r}")
+    wh_path = Path(table.get("path", "data/warehouse.duckdb")).expanduser()
+    wh_path = wh_path if wh_path.is_absolute() else base_dir / wh_path
+    run_dir = None
+    if "run_dir" in table:
+        run_dir = Path(table["run_dir"]).expanduser()
+        run_dir = run_dir if run_dir.is_absolute() else base_dir / run_dir
+    if backend == "duckdb":
+        stray = sorted({"catalog", "data_path"} & set(table))
+        if stray:
+            raise ConfigError(f"warehouse.{stray[0]} is for backend = \"ducklake\" only")
+        return wh_path, None, run_dir
+    if "path" in table:
+        raise ConfigError('warehouse.path is for backend = "duckdb"; a DuckLake is named by '
+                          "warehouse.catalog and warehouse.data_path")
+    for key in ("catalog", "data_path"):
+        if key not in table:
+            raise ConfigError(f'backend = "ducklake" needs warehouse.{key}')
+    try:
+        lake = LakeLocation.parse(table["catalog"], table["data_path"], base_dir)
+    except LakeConfigError as exc:
+        raise ConfigError(str(exc)) from None
+    return wh_path, lake, run_dir
 
 
 def _parse_archive(table: Any) -> ArchiveSettings:
@@ -262,7 +318,16 @@ def _parse_extract(table: Any) -> ExtractSettings:
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
         raise ConfigError(f"extract.page_timeout_s must be a number of seconds > 0, "
                           f"not {timeout!r}")
-    return ExtractSettings(page_timeout_s=float(timeout), **values)
+    runner = table.get("runner", default.runner)
+    if runner not in ("local", "dask"):
+        raise ConfigError(f"extract.runner must be \"local\" or \"dask\", not {runner!r}")
+    address = table.get("dask_address", default.dask_address)
+    if not isinstance(address, str):
+        raise ConfigError(f"extract.dask_address must be a string, not {address!r}")
+    if address and runner != "dask":
+        raise ConfigError("extract.dask_address is only used with runner = \"dask\"")
+    return ExtractSettings(page_timeout_s=float(timeout), runner=runner,
+                           dask_address=address, **values)
 
 
 def load_config(path: Path | str) -> Config:

@@ -81,3 +81,14 @@ def test_html_lang_is_reduced_to_iso_639_1() -> None:
     art = extract('<html lang="zh-Hans-CN"><head><title>x</title></head><body></body></html>',
                   "https://x.example/")
     assert art.language == "zh"
+
+
+def test_a_title_that_only_names_the_site_is_not_the_headline() -> None:
+
+    html = ("<html><head><title>Ceasefire talks resume in the capital</title>"
+            '<meta property="og:title" content="Ceasefire talks resume in the capital">'
+            '<meta name="twitter:title" content="Example.az"></head><body>'
+            "<h1 class='logo'>Example.az</h1><article><h1>Ceasefire talks resume in the "
+            "capital</h1><p>Negotiators met again on Tuesday.</p></article></body></html>")
+    art = extract(html, "https://www.example.az/news/ceasefire-talks-resume")
+    assert art.title == "Ceasefire talks resume in the capital"

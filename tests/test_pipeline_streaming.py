@@ -1,5 +1,6 @@
-"""The streaming run: the same warehouse whatever the pool and batch sizes, and a run
-interrupted with Ctrl-C stops its workers and loses nothing it had extracted."""
+"""The streaming run: the same warehouse whatever the runner (local pool or Dask), pool and
+batch sizes, and a run interrupted with Ctrl-C stops its workers and loses nothing it had
+extracted."""
 
 from __future__ import annotations
 
@@ -35,13 +36,17 @@ COMPARED = {
 }
 
 
-def test_same_warehouse_whatever_pool_and_batch_size(
-        demo_warehouse: Path, sample_site: SampleSite, prefect_harness: None,
+@pytest.mark.parametrize("extract", [
+    "workers = 1\nbatch_size = 3\nmax_pending = 1",  # the local pool, tiny batches
+    'runner = "dask"\nworkers = 2\nbatch_size = 10',  # a real distributed.LocalCluster
+], ids=["one-worker-tiny-batches", "dask-local-cluster"])
+def test_same_warehouse_whatever_runner_pool_and_batch_size(
+        extract: str, demo_warehouse: Path, sample_site: SampleSite, prefect_harness: None,
         tmp_path: Path) -> None:
-    db = tmp_path / "data" / "small.duckdb"
+    """The default run (the local pool, both cores, batches of 200) is the reference."""
+    db = tmp_path / "data" / "other.duckdb"
     config = tmp_path / "sources.toml"
-    config.write_text(demo_config_text(sample_site.base_url, db)
-                      + "\n[extract]\nworkers = 1\nbatch_size = 3\nmax_pending = 1\n",
+    config.write_text(demo_config_text(sample_site.base_url, db) + f"\n[extract]\n{extract}\n",
                       encoding="utf-8")
     summary_of(asyncio.run(nightly_ingest(str(config), return_state=True)))
     for table, query in COMPARED.items():

@@ -19,7 +19,8 @@ class Article:
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     published_at: str | None = None
-    published_at_source: str | None = None  # jsonld | meta | itemprop | time | htmldate | url
+    # jsonld | meta | itemprop | time | dateline | htmldate | url
+    published_at_source: str | None = None
     modified_at: str | None = None
     language: str | None = None  # as declared by the page (html lang, og:locale, JSON-LD)
     text: str = ""

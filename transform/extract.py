@@ -13,10 +13,10 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from transform import authors as authors_mod
-from transform import body, boilerplate, dates, page_language, titles, walls
+from transform import body, boilerplate, dates, page_language, standfirst, titles, walls
 from transform.article import Article
 from transform.decode import decode_html
-from transform.structured import PageData, parse_page, text_of
+from transform.structured import PageData, parse_page, person_descriptions, text_of
 
 
 def _parse(html: str) -> lxml_html.HtmlElement | None:
@@ -57,14 +57,21 @@ def extract(html: str | bytes, url: str) -> Article:
     if not site_name:
         site_name = text_of([v for obj in page.articles for v in [obj.get("publisher")] if v])
     outlet_keys = titles._site_keys(tree, page, url)
-    published_at, published_source = dates.published(tree, page, url)
     section = page.meta_first("article:section") or text_of(page.article_values("articleSection"))
-
     headline = titles.title(tree, page, url)
+    language = page_language.declared_language(tree, page)
+    published_at, published_source = dates.published(tree, page, url, headline=headline,
+                                                     language=language, markup=html)
     text, _doc = body.main_text(tree, url)
     text = boilerplate.strip_headline(text, headline)
+    description = page.meta_first("og:description", "description", "twitter:description") \
+        or text_of(page.article_values("description"))
+    lead = standfirst.standfirst(tree, headline, description, text)
+    if lead and text:
+        text = "\n".join([*lead, text])
     names = authors_mod.authors(tree, page, outlet_keys)
-    text = boilerplate.drop_author_bios(boilerplate.cut_trailing_lists(text), names)
+    text = boilerplate.drop_author_bios(boilerplate.cut_trailing_lists(text), names,
+                                        person_descriptions(page))
     is_paywalled = walls.declared_paywall(page)
     page_kind = "article"
     text = walls.drop_cookie_lines(text)
@@ -84,7 +91,7 @@ def extract(html: str | bytes, url: str) -> Article:
         published_at=published_at,
         published_at_source=published_source,
         modified_at=dates.modified(tree, page),
-        language=page_language.declared_language(tree, page),
+        language=language,
         text=text,
         canonical_url=_canonical(tree, page, url),
         site_name=site_name,

@@ -105,6 +105,22 @@ def parse_page(tree: HtmlElement) -> PageData:
     return page
 
 
+def person_descriptions(page: PageData) -> list[str]:
+    """``description`` of the Person objects the page declares (authors' bios)."""
+    people: list[Any] = [obj for obj in page.others if _has_type(obj, ("person",))]
+    for obj in page.articles:
+        for key in ("author", "creator"):
+            value = obj.get(key)
+            people.extend(value if isinstance(value, list) else [value])
+    out = []
+    for person in people:
+        if isinstance(person, dict) and _has_type(person, ("person",)):
+            description = person.get("description")
+            if isinstance(description, str) and description.strip():
+                out.append(description.strip())
+    return out
+
+
 def text_of(value: Any) -> str | None:
     """A JSON-LD value as plain text: strings, {"name": …} / {"@value": …}, first of a list."""
     if isinstance(value, str):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterator
 from urllib.parse import urlsplit
 
 from lxml.html import HtmlElement
@@ -152,6 +153,11 @@ def title(tree: HtmlElement, page: PageData, url: str, fallback: str | None = No
         text = _agreed_core(text, [p for p in pool if p != text])
         cleaned.append(strip_affixes(text, site_keys, sections))
 
+    # A title that is only the site's name (a logo in an <h1>, twitter:title = "Site")
+    # names no article.
+    cleaned = [c for c in cleaned if not _is_site_segment(c, site_keys, sections)] or cleaned
+    h1s = [h for h in h1s if not _is_site_segment(h, site_keys, sections)]
+
     # A visible headline that the metadata agrees with is the page's headline.
     best_h1, best_score = None, 0.0
     for h1 in h1s:
@@ -162,3 +168,25 @@ def title(tree: HtmlElement, page: PageData, url: str, fallback: str | None = No
     if best_h1 and (best_score >= 0.6 or not cleaned):
         return best_h1
     return cleaned[0] if cleaned else (h1s[0] if h1s else None)
+
+
+def headline_element(tree: HtmlElement, headline: str | None) -> HtmlElement | None:
+    """The first ``<h1>`` (else ``<h2>``) that shows the headline, if any."""
+    if not headline:
+        return None
+    size = len(_tokens(headline))
+    for tag in ("h1", "h2"):
+        for node in tree.iter(tag):
+            text = node.text_content()
+            if overlap(text, headline) >= 0.6 and len(_tokens(text)) >= 0.5 * size:
+                return node
+    return None
+
+
+def elements_after(anchor: HtmlElement) -> Iterator[HtmlElement]:
+    """Elements that follow ``anchor`` in document order, not those inside it."""
+    node: HtmlElement | None = anchor
+    while node is not None:
+        for sibling in node.itersiblings():
+            yield from sibling.iter()
+        node = node.getparent()

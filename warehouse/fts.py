@@ -16,7 +16,8 @@ ANDed (every word must occur), results are ranked by BM25 within the group, and 
 merged by score. Text in "double quotes" must occur as a phrase.
 
 The index is rebuilt inside the writer's copy after each load (see warehouse/publish.py),
-for each language group whose articles changed. Exact duplicates are not indexed.
+for each language group whose articles changed. Exact duplicates are not indexed. A
+DuckLake warehouse has no index: search scans there (warehouse/scan_search.py).
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from datetime import date, datetime
 from pathlib import Path
 
 import duckdb
+
+from warehouse.lake import is_lake
 
 # ISO 639-1 → Snowball stemmer shipped in the fts extension.
 STEMMERS: dict[str, str] = {
@@ -200,6 +203,12 @@ def search(conn: duckdb.DuckDBPyConnection, query: str, *, language: str | None 
            since: date | None = None, limit: int = 20) -> list[SearchHit]:
     """Articles matching every word of ``query``, best first (BM25 within each group)."""
     load_fts(conn)
+    if is_lake(conn):
+        # A DuckLake has no index (warehouse/scan_search.py); imported here, as that
+        # module builds on this one.
+        from warehouse.scan_search import scan_search
+
+        return scan_search(conn, query, language=language, since=since, limit=limit)
     groups = [r[0] for r in conn.execute(
         "SELECT index_group FROM search_indexes ORDER BY index_group").fetchall()]
     if not groups:

@@ -5,14 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-import duckdb
 import polars as pl
 
-from warehouse.publish import WarehouseError, connect
+from warehouse.backend import Warehouse, as_warehouse
 from warehouse.stage import pending_batches, table_files
 
 
-def known_urls(db_path: Path, data_dir: Path, refetch_days: float = 0.0,
+def known_urls(db: Warehouse | Path, data_dir: Path, refetch_days: float = 0.0,
                now: datetime | None = None) -> set[str]:
     """Every URL and canonical URL of stored or staged articles, for discovery to skip.
 
@@ -22,15 +21,13 @@ def known_urls(db_path: Path, data_dir: Path, refetch_days: float = 0.0,
     """
     cutoff = (now or datetime.now(UTC)) - timedelta(days=refetch_days)
     urls: set[str] = set()
-    if db_path.exists():
-        try:
-            conn = connect(db_path, read_only=True)
-        except duckdb.Error as exc:
-            raise WarehouseError(f"cannot read {db_path}: {exc}".splitlines()[0]) from None
+    warehouse = as_warehouse(db)
+    if warehouse.exists():
+        conn = warehouse.connect_read_only()
         try:
             has_table = conn.execute(
-                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'articles'"
-            ).fetchone()
+                "SELECT count(*) FROM information_schema.tables WHERE table_name = 'articles' "
+                "AND table_catalog = current_database()").fetchone()
             if has_table and has_table[0]:
                 for url, canonical in conn.execute(
                         "SELECT url, canonical_url FROM articles WHERE first_seen_at < ?",

@@ -2,6 +2,11 @@
 
 Everything goes in bulk from the batch's Parquet files (DuckDB reads them directly): no
 row-by-row inserts. Loading the same batch twice leaves the warehouse as loading it once.
+
+Keys are kept unique by the statements themselves (``MERGE`` on the key, anti-joins),
+not by constraints, so the same loader writes a DuckLake warehouse, which has none; its
+transaction takes the writers' turn (warehouse/serial.py) and is run again when another
+writer committed first.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import duckdb
 import polars as pl
 
 from warehouse.dedup import store_signatures, update_clusters
+from warehouse.serial import write_in_turn
 from warehouse.stage import table_files
 
 # Columns a staged ``articles.parquet`` carries (``fetched_at`` becomes first/last seen).
@@ -61,14 +67,7 @@ def _staged(batch: Path, table: str) -> str | None:
 
 def load_batch(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
     """Load one staged batch in a single transaction, together with its ``runs`` row."""
-    conn.execute("BEGIN TRANSACTION")
-    try:
-        counts = _load(conn, batch)
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
-    return counts
+    return write_in_turn(conn, f"load {batch.name}", lambda: _load(conn, batch))
 
 
 def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
@@ -103,12 +102,18 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
     updates = ", ".join(f"{c} = CASE WHEN {rewrite} THEN excluded.{c} ELSE articles.{c} END"
                         for c in _UPDATED_COLUMNS)
     target = ", ".join(_UPDATED_COLUMNS)
+    values = ", ".join(f"excluded.{c}" for c in _UPDATED_COLUMNS)
     conn.execute(f"""
-        INSERT INTO articles (article_id, {target}, first_seen_at, last_seen_at)
-        SELECT article_id, {target}, fetched_at, fetched_at FROM staged_articles
-        ON CONFLICT (article_id) DO UPDATE SET {updates},
+        MERGE INTO articles
+        USING (SELECT *, fetched_at AS first_seen_at, fetched_at AS last_seen_at
+               FROM staged_articles) AS excluded
+        ON articles.article_id = excluded.article_id
+        WHEN MATCHED THEN UPDATE SET {updates},
             first_seen_at = least(articles.first_seen_at, excluded.first_seen_at),
-            last_seen_at = greatest(articles.last_seen_at, excluded.last_seen_at)""")
+            last_seen_at = greatest(articles.last_seen_at, excluded.last_seen_at)
+        WHEN NOT MATCHED THEN INSERT (article_id, {target}, first_seen_at, last_seen_at)
+            VALUES (excluded.article_id, {values}, excluded.first_seen_at,
+                    excluded.last_seen_at)""")
     # The staged rows that are now the article (not an older capture loaded late): only
     # those replace its signature and mentions.
     conn.execute("""
@@ -126,17 +131,22 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
     counts = LoadCounts(*totals, per_source={k: tuple(v) for k, v in per_source.items()})
     _load_annotations(conn, batch)
     # Logs keyed by their own ids: appending a batch twice adds nothing.
-    for table in ("fetches", "captures"):
-        staged = _staged(batch, table)
-        if staged:
+    for table, key in (("fetches", "fetch_id"), ("captures", 'warc_file, "offset"')):
+        path = _staged(batch, table)
+        if path:
             conn.execute(f"""
                 INSERT INTO {table} BY NAME
-                SELECT * FROM {staged} ON CONFLICT DO NOTHING""")
+                SELECT * FROM {path}
+                WHERE ({key}) NOT IN (SELECT ({key}) FROM {table})
+                QUALIFY row_number() OVER (PARTITION BY {key}) = 1""")
     load_fetch_state(conn, batch)
     runs = _staged(batch, "runs")
     if runs:
         conn.execute(f"""
-            INSERT OR REPLACE INTO runs BY NAME
+            DELETE FROM runs
+            WHERE run_id IN (SELECT run_id FROM {runs})""")
+        conn.execute(f"""
+            INSERT INTO runs BY NAME
             SELECT * REPLACE (
                 ? AS articles_new, ? AS articles_updated, ? AS articles_unchanged,
                 ? AS relevant)
@@ -152,13 +162,17 @@ VERSION_ID = "sha1(coalesce(content_hash, '') || chr(0) || coalesce(title, ''))[
 def _record_versions(conn: duckdb.DuckDBPyConnection) -> None:
     """Every distinct text an article has had; a refetch of an unchanged text adds no row."""
     conn.execute(f"""
-        INSERT INTO article_versions
-        SELECT article_id, {VERSION_ID}, content_hash, title, text, word_count,
-               fetched_at, fetched_at, run_id
-        FROM staged_articles
-        ON CONFLICT (article_id, version_id) DO UPDATE SET
+        MERGE INTO article_versions
+        USING (SELECT article_id, {VERSION_ID} AS version_id, content_hash, title, text,
+                      word_count, fetched_at AS first_seen_at, fetched_at AS last_seen_at,
+                      run_id
+               FROM staged_articles) AS excluded
+        ON article_versions.article_id = excluded.article_id
+           AND article_versions.version_id = excluded.version_id
+        WHEN MATCHED THEN UPDATE SET
             first_seen_at = least(article_versions.first_seen_at, excluded.first_seen_at),
-            last_seen_at = greatest(article_versions.last_seen_at, excluded.last_seen_at)""")
+            last_seen_at = greatest(article_versions.last_seen_at, excluded.last_seen_at)
+        WHEN NOT MATCHED THEN INSERT BY NAME""")
 
 
 def forget_captures(conn: duckdb.DuckDBPyConnection, warc_files: list[str]) -> None:
@@ -170,10 +184,20 @@ def forget_captures(conn: duckdb.DuckDBPyConnection, warc_files: list[str]) -> N
 def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
     entities = _staged(batch, "entities")
     if entities:
+        # The whole gazetteer comes with every batch: only changed entries are rewritten.
         conn.execute(f"""
-            INSERT OR REPLACE INTO entities BY NAME
-            SELECT entity_id, name, wikidata_id, type, side
-            FROM {entities}""")
+            MERGE INTO entities
+            USING (SELECT entity_id, name, wikidata_id, type, side
+                   FROM {entities}
+                   QUALIFY row_number() OVER (PARTITION BY entity_id) = 1) AS excluded
+            ON entities.entity_id = excluded.entity_id
+            WHEN MATCHED AND (entities.name, entities.wikidata_id, entities.type,
+                              entities.side) IS DISTINCT FROM
+                             (excluded.name, excluded.wikidata_id, excluded.type,
+                              excluded.side)
+                THEN UPDATE SET name = excluded.name, wikidata_id = excluded.wikidata_id,
+                                type = excluded.type, side = excluded.side
+            WHEN NOT MATCHED THEN INSERT BY NAME""")
     mentions = _staged(batch, "mentions")
     if mentions:
         # An article's mentions are replaced as a whole when it is reloaded.
@@ -208,16 +232,20 @@ def load_fetch_state(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
     """
     cache = _staged(batch, "http_cache")
     if cache:
+        # Delete-then-insert rather than MERGE: DuckLake 1.5.5 fails this MERGE ("Invalid
+        # argument") on a real run's batch.
         conn.execute(f"""
-            INSERT INTO http_cache BY NAME
+            CREATE OR REPLACE TEMP TABLE staged_cache AS
             SELECT url, source, etag, last_modified, body_sha1, checked_at
             FROM {cache}
-            QUALIFY row_number() OVER (PARTITION BY url ORDER BY checked_at DESC) = 1
-            ON CONFLICT (url) DO UPDATE SET
-                source = excluded.source, etag = excluded.etag,
-                last_modified = excluded.last_modified, body_sha1 = excluded.body_sha1,
-                checked_at = excluded.checked_at
-            WHERE excluded.checked_at >= http_cache.checked_at""")
+            QUALIFY row_number() OVER (PARTITION BY url ORDER BY checked_at DESC) = 1""")
+        conn.execute("""
+            DELETE FROM http_cache WHERE EXISTS (
+                SELECT 1 FROM staged_cache s
+                WHERE s.url = http_cache.url AND s.checked_at >= http_cache.checked_at)""")
+        conn.execute("""
+            INSERT INTO http_cache BY NAME
+            SELECT * FROM staged_cache WHERE url NOT IN (SELECT url FROM http_cache)""")
     staged = _staged(batch, "source_status")
     if staged is None:
         return

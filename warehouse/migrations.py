@@ -3,13 +3,22 @@
 Every step records its row in ``schema_migrations`` inside the same transaction, so a
 warehouse is always at exactly one known version. A warehouse newer than this code is
 refused rather than guessed at.
+
+The same steps build a DuckLake warehouse (warehouse/lake.py). DuckLake has no primary
+keys, so there each ``CREATE TABLE`` loses its key constraints (the loader keeps keys
+unique), and each step takes the writers' turn (warehouse/serial.py), so two writers
+starting on a new lake apply every step once.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any, cast
 
 import duckdb
+
+from warehouse.lake import is_lake, without_keys
+from warehouse.serial import ATTEMPTS, backoff, ensure_serial_table, is_retryable, write_in_turn
 
 Migration = Callable[[duckdb.DuckDBPyConnection], None]
 MIGRATIONS: list[tuple[int, str, Migration]] = []
@@ -248,7 +257,8 @@ def _article_dates(conn: duckdb.DuckDBPyConnection) -> None:
 
 def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
     exists = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' "
+        "AND table_catalog = current_database()"
     ).fetchone()
     if not exists or not exists[0]:
         return set()
@@ -257,7 +267,8 @@ def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
 
 def schema_version(conn: duckdb.DuckDBPyConnection) -> int:
     exists = conn.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' "
+        "AND table_catalog = current_database()"
     ).fetchone()
     if not exists or not exists[0]:
         return 0
@@ -269,12 +280,23 @@ def latest_version() -> int:
     return MIGRATIONS[-1][0]
 
 
+class _KeylessDDL:
+    """The connection, with key constraints dropped from its CREATE TABLE statements."""
+
+    def __init__(self, conn: duckdb.DuckDBPyConnection) -> None:
+        self._conn = conn
+
+    def execute(self, query: str, parameters: Any = None) -> duckdb.DuckDBPyConnection:
+        return self._conn.execute(without_keys(query), parameters)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._conn, name)
+
+
 def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
     """Bring the schema up to date; returns the versions applied."""
-    conn.execute("""
-        CREATE TABLE IF NOT EXISTS schema_migrations (
-            version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,
-            applied_at TIMESTAMPTZ NOT NULL DEFAULT now())""")
+    target = cast(duckdb.DuckDBPyConnection, _KeylessDDL(conn)) if is_lake(conn) else conn
+    _create_bookkeeping(conn, target)
     done = applied_versions(conn)
     current = max(done, default=0)
     if current > latest_version():
@@ -285,14 +307,33 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
     for version, name, step in MIGRATIONS:
         if version in done:
             continue
-        conn.execute("BEGIN TRANSACTION")
-        try:
-            step(conn)
+
+        def apply(version: int = version, name: str = name, step: Migration = step) -> bool:
+            if version in applied_versions(conn):
+                return False  # another writer applied it while we waited for the turn
+            step(target)
             conn.execute("INSERT INTO schema_migrations (version, name) VALUES (?, ?)",
                          [version, name])
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        applied.append(version)
+            return True
+
+        if write_in_turn(conn, f"migration {version}", apply):
+            applied.append(version)
     return applied
+
+
+def _create_bookkeeping(conn: duckdb.DuckDBPyConnection,
+                        target: duckdb.DuckDBPyConnection) -> None:
+    """``schema_migrations`` and ``write_serial``, once, even when writers race to them."""
+    for attempt in range(ATTEMPTS):
+        try:
+            target.execute("""
+                CREATE TABLE IF NOT EXISTS schema_migrations (
+                    version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,
+                    applied_at TIMESTAMPTZ NOT NULL DEFAULT now())""")
+            break
+        except duckdb.Error as exc:
+            # On a new lake one CREATE commits; the others are refused and then find it.
+            if not is_retryable(exc) or attempt == ATTEMPTS - 1:
+                raise
+            backoff(attempt)
+    ensure_serial_table(conn)

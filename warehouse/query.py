@@ -6,23 +6,24 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse.backend import Warehouse, as_warehouse
 from warehouse.fts import SearchUnavailableError, load_fts
-from warehouse.publish import WarehouseError, connect
+from warehouse.publish import WarehouseError
 
 
-def open_read_only(db_path: Path, with_search: bool = False) -> duckdb.DuckDBPyConnection:
+def open_read_only(db: Warehouse | Path, with_search: bool = False
+                   ) -> duckdb.DuckDBPyConnection:
     """A read-only connection to the published warehouse (never blocks the writer).
 
-    The writer replaces the file by rename, so this connection keeps the snapshot it
-    opened until it is closed; reconnect to see a newer run.
+    A DuckDB file is replaced by rename, so this connection keeps the snapshot it opened
+    until it is closed; reconnect to see a newer run. On DuckLake each statement (or
+    explicit transaction) reads the latest committed snapshot.
     """
-    if not db_path.exists():
-        raise WarehouseError(
-            f"no warehouse at {db_path} (run `sinorus run` or `sinorus demo` first)")
-    try:
-        conn = connect(db_path, read_only=True)
-    except duckdb.Error as exc:
-        raise WarehouseError(f"cannot open {db_path}: {str(exc).splitlines()[0]}") from None
+    warehouse = as_warehouse(db)
+    if not warehouse.exists():
+        raise WarehouseError(f"no warehouse at {warehouse.describe()} "
+                             "(run `sinorus run` or `sinorus demo` first)")
+    conn = warehouse.connect_read_only()
     if with_search:
         try:
             load_fts(conn)

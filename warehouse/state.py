@@ -16,7 +16,7 @@ import duckdb
 import polars as pl
 
 from ingest.conditional import CacheEntry
-from warehouse.publish import WarehouseError, connect
+from warehouse.backend import Warehouse, as_warehouse
 
 SOURCE_STATUSES = ("ok", "failed", "deferred")
 
@@ -51,22 +51,21 @@ class FetchState:
 
 def _tables(conn: duckdb.DuckDBPyConnection) -> set[str]:
     return {r[0] for r in conn.execute(
-        "SELECT table_name FROM information_schema.tables").fetchall()}
+        "SELECT table_name FROM information_schema.tables "
+        "WHERE table_catalog = current_database()").fetchall()}
 
 
-def read_fetch_state(db_path: Path, *, http_cache: bool = True) -> FetchState:
+def read_fetch_state(db: Warehouse | Path, *, http_cache: bool = True) -> FetchState:
     """Validators and source health from the published warehouse (empty when absent).
 
     A warehouse from before migration 2 simply has no state yet.
     """
     cache: dict[str, CacheEntry] = {}
     health: dict[str, SourceHealth] = {}
-    if not db_path.exists():
+    warehouse = as_warehouse(db)
+    if not warehouse.exists():
         return FetchState(cache, health)
-    try:
-        conn = connect(db_path, read_only=True)
-    except duckdb.Error as exc:
-        raise WarehouseError(f"cannot read {db_path}: {exc}".splitlines()[0]) from None
+    conn = warehouse.connect_read_only()
     try:
         tables = _tables(conn)
         if http_cache and "http_cache" in tables:
