@@ -330,3 +330,18 @@ def test_two_shards_at_once_keep_one_request_per_host_and_fetch_every_page_once(
         loaded += rows(tmp_path / f"shard{i}" / "w.duckdb", "SELECT url, source FROM articles")
     assert sorted(u for u, _ in loaded) == sorted(site.pages())
     assert {s for u, s in loaded if u.endswith("/b/agg.html")} == {"aggregator"}
+
+
+def test_a_sharded_served_deployment_is_named_after_its_shard(tmp_path: Path) -> None:
+    from flows.serve import build_deployment
+
+    config_path = tmp_path / "sources.toml"
+    config_path.write_text('[warehouse]\npath = "w.duckdb"\n', encoding="utf-8")
+    config = parse_config(config_path.read_text(), base_dir=tmp_path, path=config_path)
+    plain = build_deployment(config, config_path)
+    sharded = build_deployment(config, config_path, shard=" 1/2")
+    assert plain.name == "nightly-ingest" and "shard" not in plain.parameters
+    assert sharded.name == "nightly-ingest-shard-1-of-2"
+    assert sharded.parameters == {"config_path": str(config_path.resolve()), "shard": "1/2"}
+    with pytest.raises(ShardSpecError):
+        build_deployment(config, config_path, shard="2/2")
