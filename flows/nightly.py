@@ -259,7 +259,7 @@ def _handed_tasks(config: Config, inbox: Inbox) -> list[tuple[Source, list[Candi
     return out
 
 
-def _outgoing(harvests: list[Harvest], known: set[str]) -> list[HandedOver]:
+def outgoing_handoff(harvests: list[Harvest], known: set[str]) -> list[HandedOver]:
     """What this shard leaves to others, and handed-over pages it must try again.
 
     Handed-over candidates have no feed to rediscover them from here, so those not settled
@@ -355,7 +355,7 @@ async def run_pipeline(config: Config, shard: ShardSpec | None = None) -> RunSum
     if shard is not None:
         # Written before this run's batch is staged: a crash in between repeats a handover
         # (the receiver skips what it already has), it never loses one.
-        sent = write_handoff(config.handoff_dir, shard, run_id, _outgoing(harvests, known))
+        sent = write_handoff(config.handoff_dir, shard, run_id, outgoing_handoff(harvests, known))
         if sent:
             log.info("handoff: %s", ", ".join(f"{n} candidate(s) to shard {j}/{shard.count}"
                                               for j, n in sorted(sent.items())))

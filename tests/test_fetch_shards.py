@@ -345,3 +345,36 @@ def test_a_sharded_served_deployment_is_named_after_its_shard(tmp_path: Path) ->
     assert sharded.parameters == {"config_path": str(config_path.resolve()), "shard": "1/2"}
     with pytest.raises(ShardSpecError):
         build_deployment(config, config_path, shard="2/2")
+
+
+def test_handed_over_pages_left_unsettled_go_back_to_their_shards_inbox(
+        tmp_path: Path, site: LoopbackSite) -> None:
+    import asyncio
+    import socket
+
+    from flows.nightly import outgoing_handoff
+    from ingest.config import FetchSettings, Source
+    from ingest.fetch import Fetcher
+    from ingest.harvest import harvest
+
+    with socket.socket() as probe:  # a port nobody listens on: a transient failure
+        probe.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{probe.getsockname()[1]}/a/0.html"
+    reachable = f"http://{site.hosts[0]}/a/0.html"
+    handed = [Candidate(reachable, "aggregator"), Candidate(closed, "aggregator")]
+    settings = FetchSettings(per_host_delay_s=0.0, max_retries=0, timeout_s=5,
+                             allowed_private_networks=("127.0.0.1/32",))
+
+    async def run() -> Any:
+        async with Fetcher(settings) as fetcher:
+            return await harvest(Source("aggregator", "rss", reachable), fetcher,
+                                 lambda url: False, 100, handed=handed)
+
+    result = asyncio.run(run())
+    assert result.from_handoff and [r.ok for _, r in result.pages] == [True, False]
+    back = outgoing_handoff([result], known=set())
+    assert [i.candidate.url for i in back] == [closed]
+    spec = ShardSpec(0, 2)
+    write_handoff(tmp_path, spec, "20250101T000000Z-abc", back)
+    owner = ShardSpec(spec.owner(closed), 2)
+    assert [i.candidate.url for i in read_inbox(tmp_path, owner).items] == [closed]
