@@ -140,7 +140,8 @@ def annotate(frame: pl.DataFrame, with_dates: bool = True) -> pl.DataFrame:
             )
         )
     else:
-        dates = pl.Series([[]] * n, dtype=pl.List(DATE))
+        # Not pl.Series([[]] * n): that builds every empty struct list in Python.
+        dates = pl.repeat(pl.lit([], dtype=pl.List(DATE)), n, eager=True)
 
     out = (
         base.select("row")
