@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transform.annotate import annotate, annotate_records, entities_frame
+from transform.gazetteer import normalise
 
 
 def names(text: str, lang: str | None = None, title: str = "") -> dict[str, int]:
@@ -165,3 +168,36 @@ def test_entities_frame_is_the_gazetteer() -> None:
     assert by_name["China"]["wikidata_id"] == "Q148"
     assert by_name["Vladimir Putin"]["side"] == "russia"
     assert set(ents["side"]) <= {"china", "russia", "other"}
+
+
+# The matcher's normalisation, as its rule reads: every character that is not a letter,
+# digit or mark (nor a space) becomes spaces of its UTF-8 width; ё and Arabic alef/ya
+# variants fold. Written here as plain regexes, one per width.
+_RULE = [
+    (r"[\x00-\x7F&&[^0-9A-Za-z ]]", " "),
+    (r"[\x{80}-\x{7FF}&&[^\p{L}\p{N}\p{M}]]", "  "),
+    (r"[\x{800}-\x{FFFF}&&[^\p{L}\p{N}\p{M}]]", "   "),
+    (r"[\x{10000}-\x{10FFFF}&&[^\p{L}\p{N}\p{M}]]", "    "),
+]
+
+
+def _by_rule(texts: list[str]) -> list[str]:
+    expr = pl.col("t")
+    for pattern, spaces in _RULE:
+        expr = expr.str.replace_all(pattern, spaces)
+    expr = expr.str.replace_many(["ё", "Ё", "أ", "إ", "آ", "ى"], ["е", "Е", "ا", "ا", "ا", "ي"])
+    return pl.DataFrame({"t": texts}, schema={"t": pl.String}).select(expr)["t"].to_list()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=40), max_size=5))
+def test_normalisation_follows_its_rule(texts: list[str]) -> None:
+    assert normalise(pl.Series(texts, dtype=pl.String)).to_list() == _by_rule(texts)
+
+
+def test_normalisation_examples() -> None:
+    texts = ["«Ёлка», — сказал он.", "中俄，“合作”。", "Xi's visit 🇷🇺!", "الأسد… إلى", ""]
+    out = normalise(pl.Series(texts)).to_list()
+    assert out == _by_rule(texts)
+    assert [len(t.encode()) for t in out] == [len(t.encode()) for t in texts]
+    assert out[0].split() == ["Елка", "сказал", "он"]

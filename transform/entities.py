@@ -23,7 +23,7 @@ def find_matches(docs: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     # Normalised once, as a column: both Aho–Corasick passes read it.
     norm = pl.col("doc")
     hits = (
-        docs.select("row", "lang", normalise(pl.col("doc")).alias("doc"))
+        docs.with_columns(normalise(docs["doc"]))
         .select(
             "row",
             "lang",
