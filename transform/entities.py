@@ -12,6 +12,8 @@ import polars as pl
 from transform.gazetteer import Gazetteer, normalise
 
 SPAN_KINDS = ("full", "surname", "block")
+# Byte offsets stay below this (documents under 4 GiB), so row * stride + end sorts by row.
+_ROW_STRIDE = 1 << 32
 
 
 def find_matches(docs: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
@@ -38,19 +40,21 @@ def find_matches(docs: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
         pl.col("scope").is_null() | (pl.col("scope") == pl.col("lang"))
     )
     hits = hits.with_columns(end=pl.col("pos") + pl.col("pattern").str.len_bytes())
-    spans = hits.filter(pl.col("kind").is_in(SPAN_KINDS))
     topics = hits.filter(~pl.col("kind").is_in(SPAN_KINDS))
-    # A hit inside a longer hit ("Putin" inside "Vladimir Putin", 俄 inside 中俄) is the
-    # same mention: keep only spans not covered by an earlier or longer span.
-    outer = (
-        spans.select("row", "pos", "end")
-        .unique()
-        .sort("row", "pos", pl.col("end"), descending=[False, False, True])
-        .with_columns(cover=pl.col("end").cum_max().shift(1).over("row"))
-        .filter(pl.col("cover").is_null() | (pl.col("end") > pl.col("cover")))
-        .select("row", "pos", "end")
+    spans = hits.filter(pl.col("kind").is_in(SPAN_KINDS)).sort(
+        "row", "pos", "end", descending=[False, False, True]
     )
-    spans = spans.join(outer, on=["row", "pos", "end"], how="semi")
+    # A hit inside a longer hit ("Putin" inside "Vladimir Putin", 俄 inside 中俄) is the
+    # same mention: keep only spans that end after every earlier span of the row (earlier:
+    # starting before, or at the same start and longer). Row and end are packed into one
+    # integer, so one running maximum serves every row; copies of one span (a compound's
+    # entities) share the cover of the first.
+    packed = pl.col("row").cast(pl.UInt64) * _ROW_STRIDE + pl.col("end").cast(pl.UInt64)
+    first = (
+        (pl.col("row").diff() != 0) | (pl.col("pos").diff() != 0) | (pl.col("end").diff() != 0)
+    ).fill_null(True)
+    cover = pl.when(first).then(packed.cum_max().shift(1)).forward_fill()
+    spans = spans.filter(cover.is_null() | (packed > cover))
     columns = ["row", "pos", "end", "pattern", "entity_id", "kind", "core_start", "core_len"]
     return pl.concat([spans.select(columns), topics.select(columns)])
 
