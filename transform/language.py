@@ -47,11 +47,17 @@ class _Model:
         self.next_base = rowbase[nextmove].astype(np.int32)
         self.cell_feature = np.asarray(ident.tk_output, dtype=np.int32)[nextmove]
         self.silent_cell = np.int32(np.flatnonzero(self.cell_feature < 0)[0])
-        self.ptc = ident.nb_ptc
-        self.pc = ident.nb_pc.astype(np.float32)
-        self.classes = list(ident.nb_classes)
-        self.alias_pairs = list(ident._alias_pairs)
-        self.allowed = np.array([c in NEWS_LANGUAGES for c in self.classes], dtype=bool)
+        # Only the news languages' columns of the naive-Bayes model: the guess is made among
+        # them (as py3langid's set_languages does), and the product is that much smaller.
+        keep = [i for i, c in enumerate(ident.nb_classes) if c in NEWS_LANGUAGES]
+        self.ptc = np.ascontiguousarray(ident.nb_ptc[:, keep])
+        self.pc = ident.nb_pc[keep].astype(np.float32)
+        self.classes = [ident.nb_classes[i] for i in keep]
+        # A language listed twice in the model (sr, uz): its columns' probabilities add up.
+        first: dict[str, int] = {}
+        self.alias_pairs = [
+            (first[c], i) for i, c in enumerate(self.classes) if first.setdefault(c, i) != i
+        ]
 
     @staticmethod
     def encode(text: str) -> bytes:
@@ -133,8 +139,6 @@ class _Model:
         for a, b in self.alias_pairs:
             scores[:, a] += scores[:, b]
             scores[:, b] = 0.0
-        scores[:, ~self.allowed] = 0.0
-        scores /= np.maximum(scores.sum(axis=1, keepdims=True), 1e-30)
         best = scores.argmax(axis=1)
         conf = scores[np.arange(n), best]
         pairs = zip(best.tolist(), conf.tolist(), strict=True)
