@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from transform.annotate import annotate, annotate_records, entities_frame
+from transform.entities import pattern_occurrences
 from transform.gazetteer import normalise
 
 
@@ -201,3 +202,28 @@ def test_normalisation_examples() -> None:
     assert out == _by_rule(texts)
     assert [len(t.encode()) for t in out] == [len(t.encode()) for t in texts]
     assert out[0].split() == ["Елка", "сказал", "он"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.text("ab ", min_size=1, max_size=4), min_size=1, max_size=12, unique=True),
+    st.lists(st.text("ab c", max_size=30), min_size=1, max_size=4),
+)
+def test_occurrences_are_those_of_one_automaton(patterns: list[str], texts: list[str]) -> None:
+    # Small alphabets: many matches ending at one place, nested and repeated.
+    docs = pl.DataFrame({"row": range(len(texts)), "lang": ["en"] * len(texts), "doc": texts},
+                        schema={"row": pl.UInt32, "lang": pl.String, "doc": pl.String})
+    got = pattern_occurrences(docs, patterns).select(
+        "row", "pattern", pos=pl.col("pos").cast(pl.Int64)
+    )
+    expected = (
+        docs.select(
+            "row",
+            pattern=pl.col("doc").str.extract_many(patterns, overlapping=True),
+            pos=pl.col("doc").str.find_many(patterns, overlapping=True),
+        )
+        .explode(["pattern", "pos"])
+        .drop_nulls("pattern")
+        .select("row", "pattern", pos=pl.col("pos").cast(pl.Int64))
+    )
+    assert sorted(got.rows()) == sorted(expected.rows())
