@@ -26,13 +26,17 @@ def find_matches(docs: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     hits = pattern_occurrences(docs, gazetteer.pattern_list).with_columns(
         pl.col("pos").cast(pl.Int64)
     )
-    hits = hits.join(gazetteer.patterns, on="pattern", how="inner").filter(
+    patterns = gazetteer.patterns.with_columns(span=pl.col("kind").is_in(SPAN_KINDS))
+    hits = hits.join(patterns, on="pattern", how="inner").filter(
         pl.col("scope").is_null() | (pl.col("scope") == pl.col("lang"))
     )
     hits = hits.with_columns(end=pl.col("pos") + pl.col("pattern").str.len_bytes())
-    topics = hits.filter(~pl.col("kind").is_in(SPAN_KINDS))
-    spans = hits.filter(pl.col("kind").is_in(SPAN_KINDS)).sort(
-        "row", "pos", "end", descending=[False, False, True]
+    topics = hits.filter(~pl.col("span"))
+    # By row, then start, then longest first (row and start packed into one sort key).
+    spans = hits.filter(pl.col("span")).sort(
+        pl.col("row").cast(pl.UInt64) * _ROW_STRIDE + pl.col("pos").cast(pl.UInt64),
+        pl.col("end"),
+        descending=[False, True],
     )
     # A hit inside a longer hit ("Putin" inside "Vladimir Putin", 俄 inside 中俄) is the
     # same mention: keep only spans that end after every earlier span of the row (earlier:
