@@ -16,12 +16,12 @@ from functools import cache
 
 import numpy as np
 from py3langid.langid import MODEL_FILE, LanguageIdentifier
+from scipy import sparse
 
 # Enough text for a confident guess; identification cost grows with the sample.
 SAMPLE_CHARS = 200
 # Below this, identification does not override what the page declares.
 MIN_CONFIDENCE = 0.90
-_CHUNK = 512
 # Languages with a news press worth following. py3langid also knows Shona, Volapük,
 # Latin…, which short snippets of news text are mistaken for; leaving them out makes the
 # guess among the languages news is actually written in.
@@ -72,14 +72,35 @@ class _Model:
             return []
         lengths = np.fromiter((len(s) for s in samples), dtype=np.int64, count=n)
         doc, feature = self._features(samples, lengths)
-        out: list[tuple[str, float]] = []
-        bounds = np.searchsorted(doc, np.arange(0, n + _CHUNK, _CHUNK))
-        for c, start in enumerate(range(0, n, _CHUNK)):
-            lo, hi = bounds[c], bounds[c + 1]
-            out += self._score_chunk(
-                doc[lo:hi] - start, feature[lo:hi], lengths[start : start + _CHUNK]
+        scores = np.tile(self.pc, (n, 1))
+        if doc.size:
+            # log(1 + count) per (sample, feature) as a sparse matrix, times the model's
+            # (feature × language) table over only the features present. scipy's sparse
+            # product runs on one thread; a dense BLAS product would take every core.
+            used = np.flatnonzero(np.bincount(feature, minlength=self.ptc.shape[0]))
+            col = np.zeros(self.ptc.shape[0], dtype=np.int64)
+            col[used] = np.arange(used.size)
+            counts = sparse.csr_matrix(
+                (np.ones(doc.size, dtype=np.float32), (doc, col[feature])),
+                shape=(n, used.size),
             )
-        return out
+            counts.sum_duplicates()
+            counts.data = np.log1p(counts.data)
+            scores += counts @ self.ptc[used].astype(np.float32)
+        # No feature at all: uniform scores (py3langid abstains the same way).
+        featureless = np.ones(n, dtype=bool)
+        featureless[doc] = False
+        scores[featureless] = 0.0
+        scores *= (1.0 / np.sqrt(np.maximum(lengths, 1)))[:, None].astype(np.float32)
+        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
+        scores /= scores.sum(axis=1, keepdims=True)
+        for a, b in self.alias_pairs:
+            scores[:, a] += scores[:, b]
+            scores[:, b] = 0.0
+        best = scores.argmax(axis=1)
+        conf = scores[np.arange(n), best]
+        pairs = zip(best.tolist(), conf.tolist(), strict=True)
+        return [(self.classes[k], float(c)) for k, c in pairs]
 
     def _features(
         self, samples: Sequence[bytes], lengths: np.ndarray
@@ -113,36 +134,6 @@ class _Model:
         features = self.cell_feature[cells.T[rank]]  # (doc × step), docs in input order
         doc, step = np.nonzero(features >= 0)
         return doc, features[doc, step]
-
-    def _score_chunk(
-        self, d: np.ndarray, f: np.ndarray, lengths: np.ndarray
-    ) -> list[tuple[str, float]]:
-        n = lengths.size
-        scores = np.tile(self.pc, (n, 1))
-        if d.size:
-            # (doc × feature) counts times the model's (feature × class) table, as a dense
-            # product over only the features this chunk uses (BLAS does the work).
-            used = np.flatnonzero(np.bincount(f, minlength=self.ptc.shape[0]))
-            col = np.zeros(self.ptc.shape[0], dtype=np.int64)
-            col[used] = np.arange(used.size)
-            counts = np.bincount(d * used.size + col[f], minlength=n * used.size)
-            log1p = np.log1p(np.arange(counts.max() + 1, dtype=np.float32))  # by table
-            weights = log1p[counts].reshape(n, used.size)
-            scores += weights @ self.ptc[used].astype(np.float32)
-        # No feature at all: uniform scores (py3langid abstains the same way).
-        featureless = np.ones(n, dtype=bool)
-        featureless[d] = False
-        scores[featureless] = 0.0
-        scores *= (1.0 / np.sqrt(np.maximum(lengths, 1)))[:, None].astype(np.float32)
-        scores = np.exp(scores - scores.max(axis=1, keepdims=True))
-        scores /= scores.sum(axis=1, keepdims=True)
-        for a, b in self.alias_pairs:
-            scores[:, a] += scores[:, b]
-            scores[:, b] = 0.0
-        best = scores.argmax(axis=1)
-        conf = scores[np.arange(n), best]
-        pairs = zip(best.tolist(), conf.tolist(), strict=True)
-        return [(self.classes[k], float(c)) for k, c in pairs]
 
 
 @cache
