@@ -24,6 +24,8 @@ err = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
 
 ConfigOpt = Annotated[Path, typer.Option("--config", help="Configuration file (TOML).")]
 DbOpt = Annotated[Path | None, typer.Option("--db", help="Warehouse path (overrides the config).")]
+ShardOpt = Annotated[str | None, typer.Option(
+    "--shard", help="i/n: run as shard i of n that fetch disjoint sets of hosts at once.")]
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
@@ -31,7 +33,18 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
     return typer.Exit(code)
 
 
-def _run_flow(config_path: Path, db: Path | None) -> int:
+def _check_shard(shard: str | None) -> None:
+    from ingest.shards import ShardSpecError, parse_shard
+
+    if shard is not None:
+        try:
+            parse_shard(shard)
+        except ShardSpecError as exc:
+            raise _fail(f"--shard: {exc}") from None
+
+
+def _run_flow(config_path: Path, db: Path | None, shard: str | None = None) -> int:
+    _check_shard(shard)
     apply_defaults(quiet_logs=True)
     from flows.interrupt import EXIT_INTERRUPTED, stop_on_ctrl_c
     from flows.nightly import nightly_ingest, summary_of
@@ -57,7 +70,7 @@ def _run_flow(config_path: Path, db: Path | None) -> int:
 
         with stop_on_ctrl_c(cleanup=stop_ephemeral_servers):
             state = asyncio.run(nightly_ingest(str(config_path), str(db) if db else None,
-                                               return_state=True))
+                                               shard, return_state=True))
         summary = summary_of(state)
     except KeyboardInterrupt:
         raise _fail("interrupted; the next run picks up what was staged",
@@ -78,9 +91,10 @@ def _run_flow(config_path: Path, db: Path | None) -> int:
 
 
 @app.command()
-def run(config: ConfigOpt = Path("sources.toml"), db: DbOpt = None) -> None:
+def run(config: ConfigOpt = Path("sources.toml"), db: DbOpt = None,
+        shard: ShardOpt = None) -> None:
     """One ingestion run now, as the nightly schedule would."""
-    raise typer.Exit(_run_flow(config, db))
+    raise typer.Exit(_run_flow(config, db, shard))
 
 
 @app.command()
@@ -117,8 +131,10 @@ def reprocess(config: ConfigOpt = Path("sources.toml"), db: DbOpt = None,
 
 
 @app.command()
-def serve(config: ConfigOpt = Path("sources.toml"), db: DbOpt = None) -> None:
+def serve(config: ConfigOpt = Path("sources.toml"), db: DbOpt = None,
+          shard: ShardOpt = None) -> None:
     """Register the nightly-ingest deployment with its cron schedule and serve it."""
+    _check_shard(shard)
     apply_defaults()
     from ingest.config import ConfigError, load_config
 
@@ -126,12 +142,12 @@ def serve(config: ConfigOpt = Path("sources.toml"), db: DbOpt = None) -> None:
         cfg = load_config(config)
         from flows.serve import build_deployment, serve_nightly
 
-        build_deployment(cfg, config, db)  # validates the schedule before serving
+        deployment = build_deployment(cfg, config, db, shard)  # validates the schedule
     except ConfigError as exc:
         raise _fail(str(exc)) from None
-    err.print(f"serving deployment nightly-ingest/nightly-ingest "
+    err.print(f"serving deployment nightly-ingest/{deployment.name} "
               f"(cron {cfg.schedule.cron!r}, {cfg.schedule.timezone}); Ctrl-C stops")
-    serve_nightly(cfg, config, db)
+    serve_nightly(cfg, config, db, shard)
 
 
 @app.command()

@@ -29,8 +29,11 @@ from flows.progress import reporter
 from flows.report import headline_markdown, source_table, verdict
 from ingest.archive import WarcArchive, archive_dir, expired_warc_files
 from ingest.config import Config, Source, load_config
+from ingest.discover import Candidate
 from ingest.fetch import Fetcher, FetchResult
+from ingest.handoff import HandedOver, Inbox, read_inbox, write_handoff
 from ingest.harvest import Harvest, PageSink, harvest
+from ingest.shards import ShardSpec, parse_shard
 from transform.annotate import entities_frame
 from transform.pipeline import tables_from_records
 from transform.urls import canonical_url
@@ -80,6 +83,8 @@ class SourceSummary:
     duplicate: int = 0
     error: str = ""
     deferred: str = ""  # why the source's host asked us to come back next run
+    handed_over: int = 0  # candidates left to the shards that own their hosts
+    from_handoff: bool = False  # pages another shard discovered and handed to this one
     health: SourceHealth | None = None  # after this run, as the warehouse now records it
 
     @property
@@ -101,6 +106,7 @@ class RunSummary:
     db_path: str
     sources: list[SourceSummary]
     published_batches: int = 0
+    shard: str = ""  # "i/n" for a sharded run
     languages: list[tuple[str, int]] = field(default_factory=list)
     top_entities: list[tuple[str, int]] = field(default_factory=list)
     top_pairs: list[tuple[str, str, int]] = field(default_factory=list)
@@ -132,11 +138,14 @@ def new_run_id(now: datetime | None = None) -> str:
 async def harvest_source(source: Source, fetcher: Fetcher, known: set[str],
                          max_pages: int, since: datetime | None = None,
                          on_page: PageSink | None = None,
-                         page_slots: asyncio.Semaphore | None = None) -> Harvest:
+                         page_slots: asyncio.Semaphore | None = None,
+                         shard: ShardSpec | None = None,
+                         handed: list[Candidate] | None = None) -> Harvest:
     def is_known(url: str) -> bool:
         return url in known or canonical_url(url) in known
 
-    result = await harvest(source, fetcher, is_known, max_pages, since, on_page, page_slots)
+    result = await harvest(source, fetcher, is_known, max_pages, since, on_page, page_slots,
+                           owns=shard.owns if shard is not None else None, handed=handed)
     reporter().advance("discover")
     return result
 
@@ -195,7 +204,8 @@ def _summaries(harvests: list[Harvest]) -> list[SourceSummary]:
         deferred = [r.reason for _, r in h.pages if r.outcome == "deferred"]
         summary = SourceSummary(
             name=h.source.name, discovered=len(h.candidates), skipped_known=h.skipped_known,
-            fetched=sum(1 for _, r in h.pages if r.ok), failed=dict(failures))
+            fetched=sum(1 for _, r in h.pages if r.ok), failed=dict(failures),
+            handed_over=len(h.handed_over), from_handoff=h.from_handoff)
         permanent = sum(1 for _, r in h.pages if r.status in (404, 410))
         if h.discovery_deferred:
             summary.deferred = h.discovery_deferred
@@ -230,8 +240,51 @@ def _runs_frame(run_id: str, started: datetime, summaries: list[SourceSummary],
                           "finished_at": pl.Datetime("us", "UTC")})
 
 
-async def run_pipeline(config: Config) -> RunSummary:
-    """The whole run; called by the flow (and nothing else)."""
+def _is_known(known: set[str], url: str) -> bool:
+    return url in known or canonical_url(url) in known
+
+
+def _handed_tasks(config: Config, inbox: Inbox) -> list[tuple[Source, list[Candidate]]]:
+    """Candidates handed over to this shard, per original source (as configured, if so)."""
+    configured = {s.name: s for s in config.sources}
+    groups: dict[str, list[HandedOver]] = {}
+    for item in inbox.items:
+        groups.setdefault(item.candidate.source, []).append(item)
+    out = []
+    for name, items in groups.items():
+        source = configured.get(name) or Source(
+            name=name, kind="urls", url=items[0].candidate.url,
+            language=items[0].source_language)
+        out.append((source, [i.candidate for i in items]))
+    return out
+
+
+def outgoing_handoff(harvests: list[Harvest], known: set[str]) -> list[HandedOver]:
+    """What this shard leaves to others, and handed-over pages it must try again.
+
+    Handed-over candidates have no feed to rediscover them from here, so those not settled
+    tonight (their host deferred, a transient failure, beyond max_pages) go back to this
+    shard's own inbox.
+    """
+    out = []
+    for h in harvests:
+        language = h.source.language
+        out += [HandedOver(c, language) for c in h.handed_over]
+        if h.from_handoff:
+            settled = ({c.url for c, r in h.pages if not r.retry_later}
+                       | {c.url for c in h.handed_over})
+            out += [HandedOver(c, language) for c in h.candidates
+                    if c.url not in settled and not _is_known(known, c.url)]
+    return out
+
+
+async def run_pipeline(config: Config, shard: ShardSpec | None = None) -> RunSummary:
+    """The whole run; called by the flow (and nothing else).
+
+    With ``shard``, only the sources whose feed, sitemap or API is on the shard's hosts
+    are discovered, only pages on its hosts are fetched, and the rest is handed over to
+    the shards that own them (ingest/handoff.py).
+    """
     started = datetime.now(UTC)
     run_id = new_run_id(started)
     db_path, data_dir = config.warehouse, config.data_dir
@@ -242,8 +295,14 @@ async def run_pipeline(config: Config) -> RunSummary:
     known = await asyncio.to_thread(known_urls, db_path, data_dir,
                                     config.fetch.refetch_days)
     state = await asyncio.to_thread(read_fetch_state, db_path)
+    sources = [s for s in config.sources if shard is None or shard.owns(s.url)]
+    inbox = read_inbox(config.handoff_dir, shard) if shard is not None else Inbox([], [])
+    handed = _handed_tasks(config, inbox)
+    if shard is not None:
+        log.info("shard %s: %d of %d sources, %d page(s) handed over by other shards",
+                 shard, len(sources), len(config.sources), len(inbox.items))
     progress = reporter()
-    progress.start("discover", len(config.sources))
+    progress.start("discover", len(sources) + len(handed))
     progress.start("fetch")
     progress.start("extract")
 
@@ -261,12 +320,17 @@ async def run_pipeline(config: Config) -> RunSummary:
                 async with Fetcher(config.fetch, on_result=on_fetch,
                                    http_cache=state.http_cache, archive=archive) as fetcher:
                     slots = asyncio.Semaphore(PAGE_SLOTS)
-                    harvests = list(await asyncio.gather(*(
-                        harvest_source(s, fetcher, known, config.fetch.max_pages_per_source,
-                                       _last_success(state.health.get(s.name)),
-                                       partial(stream.put, source_language=s.language),
-                                       slots)
-                        for s in config.sources)))
+                    max_pages = config.fetch.max_pages_per_source
+                    harvests = list(await asyncio.gather(
+                        *(harvest_source(s, fetcher, known, max_pages,
+                                         _last_success(state.health.get(s.name)),
+                                         partial(stream.put, source_language=s.language),
+                                         slots, shard)
+                          for s in sources),
+                        *(harvest_source(s, fetcher, known, max_pages, None,
+                                         partial(stream.put, source_language=s.language),
+                                         slots, shard, candidates)
+                          for s, candidates in handed)))
                     fetch_log = list(fetcher.log)
                 await stream.close()
             except BaseException:
@@ -288,13 +352,22 @@ async def run_pipeline(config: Config) -> RunSummary:
              sum(o.pages for o in stream.outcomes), len(stream.outcomes), stream.articles)
     for error in stream.errors:
         log.error("extract: %s", error)
+    if shard is not None:
+        # Written before this run's batch is staged: a crash in between repeats a handover
+        # (the receiver skips what it already has), it never loses one.
+        sent = write_handoff(config.handoff_dir, shard, run_id, outgoing_handoff(harvests, known))
+        if sent:
+            log.info("handoff: %s", ", ".join(f"{n} candidate(s) to shard {j}/{shard.count}"
+                                              for j, n in sorted(sent.items())))
 
     summaries = _summaries(harvests)
     tables = {"fetches": _fetch_frame(fetch_log, run_id),
               "runs": _runs_frame(run_id, started, summaries, fetch_log),
               "http_cache": http_cache_frame([v for h in harvests for v in h.validators]),
+              # A source's health is its discovering shard's to record.
               "source_status": source_status_frame(
-                  run_id, started, [(s.name, s.status, s.error) for s in summaries]),
+                  run_id, started, [(s.name, s.status, s.error) for s in summaries
+                                    if not s.from_handoff]),
               "captures": captures_frame(archive),
               "entities": entities_frame()}
     if not table_files(staging.directory, "articles"):  # a run with no pages has them too
@@ -302,6 +375,7 @@ async def run_pipeline(config: Config) -> RunSummary:
         tables.update(empty, articles=empty["articles"].with_columns(
             pl.lit(run_id).alias("run_id")))
     batch = staging.finish(tables)
+    inbox.settle()  # what was handed over is staged now, or handed back for the next run
     articles = pl.read_parquet(table_files(batch, "articles"), columns=["language"])
     mentions = pl.read_parquet(table_files(batch, "mentions"),
                                columns=["article_id", "entity_id"])
@@ -316,7 +390,8 @@ async def run_pipeline(config: Config) -> RunSummary:
     health = (await asyncio.to_thread(read_fetch_state, db_path, http_cache=False)).health
     for s in summaries:
         s.health = health.get(s.name)
-    summary = RunSummary(run_id, str(db_path), summaries, published_batches=len(loaded))
+    summary = RunSummary(run_id, str(db_path), summaries, published_batches=len(loaded),
+                         shard=str(shard or ""))
     _headline_figures(summary, articles, mentions)
     return summary
 
@@ -353,16 +428,18 @@ def summary_of(state: State[Any]) -> RunSummary:
 
 
 @flow(name="nightly-ingest", log_prints=False)
-async def nightly_ingest(config_path: str = "sources.toml", db_path: str | None = None
-                         ) -> State[dict[str, Any]]:
+async def nightly_ingest(config_path: str = "sources.toml", db_path: str | None = None,
+                         shard: str | None = None) -> State[dict[str, Any]]:
     """One ingestion run, as the nightly schedule runs it.
 
     Ends Completed when the run worked, with any failed sources listed in the artifacts;
     ends Failed when most sources failed (the data of the others is loaded all the same).
+    ``shard`` ("i/n") makes it shard i of n runs that fetch disjoint sets of hosts at once.
     """
     config = load_config(config_path).with_db(db_path)
+    spec = parse_shard(shard) if shard else None
     try:
-        summary = await run_pipeline(config)
+        summary = await run_pipeline(config, spec)
     except (WarehouseBusyError, WarehouseError) as exc:
         # What was fetched stays staged; the next run that can write publishes it.
         message = f"warehouse not written: {exc}"

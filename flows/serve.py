@@ -16,13 +16,27 @@ from prefect.schedules import Cron
 
 from flows.nightly import nightly_ingest
 from ingest.config import Config, ConfigError
+from ingest.shards import parse_shard
 
 DEPLOYMENT_NAME = "nightly-ingest"
 
 
-def build_deployment(config: Config, config_path: Path, db: Path | None = None
-                     ) -> RunnerDeployment:
-    """The deployment for a configuration; its parameters point at that file."""
+def deployment_name(shard: str | None = None) -> str:
+    """``nightly-ingest``, or ``nightly-ingest-shard-<i>-of-<n>``: one deployment per shard."""
+    if shard is None:
+        return DEPLOYMENT_NAME
+    spec = parse_shard(shard)
+    return f"{DEPLOYMENT_NAME}-shard-{spec.index}-of-{spec.count}"
+
+
+def build_deployment(config: Config, config_path: Path, db: Path | None = None,
+                     shard: str | None = None) -> RunnerDeployment:
+    """The deployment for a configuration; its parameters point at that file.
+
+    A sharded deployment is named after its shard, so each shard keeps its own limit of
+    one run at a time while the shards run side by side.
+    """
+    name = deployment_name(shard)
     try:
         schedule = Cron(config.schedule.cron, timezone=config.schedule.timezone)
     except ValueError as exc:
@@ -30,8 +44,10 @@ def build_deployment(config: Config, config_path: Path, db: Path | None = None
     parameters: dict[str, str] = {"config_path": str(config_path.resolve())}
     if db is not None:
         parameters["db_path"] = str(db.resolve())
+    if shard is not None:
+        parameters["shard"] = str(parse_shard(shard))
     return nightly_ingest.to_deployment(
-        name=DEPLOYMENT_NAME,
+        name=name,
         schedules=[schedule],
         concurrency_limit=ConcurrencyLimitConfig(
             limit=1, collision_strategy=ConcurrencyLimitStrategy.CANCEL_NEW),
@@ -43,8 +59,9 @@ def build_deployment(config: Config, config_path: Path, db: Path | None = None
     )
 
 
-def serve_nightly(config: Config, config_path: Path, db: Path | None = None) -> None:
+def serve_nightly(config: Config, config_path: Path, db: Path | None = None,
+                  shard: str | None = None) -> None:
     """Register the deployment and run its flow runs in this process until stopped."""
     from prefect import serve
 
-    serve(build_deployment(config, config_path, db), pause_on_shutdown=False)
+    serve(build_deployment(config, config_path, db, shard), pause_on_shutdown=False)

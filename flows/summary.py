@@ -9,7 +9,8 @@ from flows.nightly import FAILING_STREAK, RunSummary
 
 
 def print_summary(console: Console, summary: RunSummary) -> None:
-    table = Table(title=f"run {summary.run_id}", title_justify="left")
+    shard = f" (shard {summary.shard})" if summary.shard else ""
+    table = Table(title=f"run {summary.run_id}{shard}", title_justify="left")
     for column in ("source", "discovered", "known", "fetched", "failed", "new", "updated",
                    "relevant", "status"):
         table.add_column(column, justify="left" if column in ("source", "status") else "right")
@@ -19,7 +20,8 @@ def print_summary(console: Console, summary: RunSummary) -> None:
             s.status, "[red]failed[/]")
         if s.failing_streak > 1:
             status += f" ({s.failing_streak} runs)"
-        table.add_row(s.name, str(s.discovered), str(s.skipped_known), str(s.fetched), failed,
+        name = f"{s.name} (handed over)" if s.from_handoff else s.name
+        table.add_row(name, str(s.discovered), str(s.skipped_known), str(s.fetched), failed,
                       str(s.new), str(s.updated), str(s.relevant), status)
     console.print(table)
     failed = summary.failed_sources

@@ -44,6 +44,9 @@ class FetchSettings:
     # Articles first seen this recently are fetched again when a feed lists them, to catch
     # edits (docs/dedup.md); 0 never refetches.
     refetch_days: float = 2.0
+    # Where sharded runs hand candidates to each other (docs/fetching.md, "Host shards");
+    # empty = <data dir>/handoff. Shards on different machines need a directory they share.
+    handoff_dir: str = ""
 
     def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         return [ipaddress.ip_network(n, strict=False) for n in self.allowed_private_networks]
@@ -117,6 +120,11 @@ class Config:
             return self.warehouse_path.parent
         file = self.lake.catalog_file
         return file.parent if file is not None else self.warehouse_path.parent
+
+    @property
+    def handoff_dir(self) -> Path:
+        """Where sharded runs leave each other the candidates on hosts they do not own."""
+        return Path(self.fetch.handoff_dir) if self.fetch.handoff_dir else self.data_dir / "handoff"
 
     def with_db(self, db: Path | str | None) -> Config:
         """The same configuration on the DuckDB file ``db`` (``--db``), whatever the backend."""
@@ -227,6 +235,10 @@ def parse_config(text: str, base_dir: Path | None = None, path: Path | None = No
     if not isinstance(fetch_table, dict):
         raise ConfigError("[fetch] must be a table")
     fetch = _parse_fetch(fetch_table)
+    if fetch.handoff_dir:
+        handoff = Path(fetch.handoff_dir).expanduser()
+        fetch = replace(fetch, handoff_dir=str(handoff if handoff.is_absolute()
+                                               else base_dir / handoff))
     raw_sources = data.get("sources", [])
     if not isinstance(raw_sources, list) or not all(isinstance(s, dict) for s in raw_sources):
         raise ConfigError("sources must be an array of tables ([[sources]])")

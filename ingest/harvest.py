@@ -33,6 +33,9 @@ class Harvest:
     skipped_known: int = 0
     documents: list[FetchResult] = field(default_factory=list)  # feeds and sitemaps fetched
     left_for_next_run: int = 0  # fresh candidates beyond max_pages
+    # Fresh candidates on hosts another shard owns: not fetched here (ingest/handoff.py).
+    handed_over: list[Candidate] = field(default_factory=list)
+    from_handoff: bool = False  # the candidates were handed over by another shard
 
     @property
     def discovery_failed(self) -> bool:
@@ -128,20 +131,33 @@ async def discover(source: Source, fetcher: Fetcher,
 async def harvest(source: Source, fetcher: Fetcher, is_known: Callable[[str], bool],
                   max_pages: int, since: datetime | None = None,
                   on_page: PageSink | None = None,
-                  page_slots: asyncio.Semaphore | None = None) -> Harvest:
+                  page_slots: asyncio.Semaphore | None = None,
+                  owns: Callable[[str], bool] | None = None,
+                  handed: list[Candidate] | None = None) -> Harvest:
     """Discover a source and fetch the pages that are not in the warehouse yet.
 
     With ``on_page``, each page fetched well is handed over at once and its body dropped
     here, and ``page_slots`` bounds how many pages are fetched but not yet handed over (a
     sink that waits therefore pauses fetching): memory stays flat however many pages a
     source has. Without it, the bodies stay in ``Harvest.pages``.
+
+    With ``owns`` (a sharded run), fresh candidates on hosts it does not own are not
+    fetched but listed in ``Harvest.handed_over``. With ``handed``, discovery is skipped:
+    those candidates, handed over by another shard, are the source's candidates.
     """
-    result = Harvest(source)
-    result.candidates, result.errors = await discover(source, fetcher, result.documents, since)
+    result = Harvest(source, from_handoff=handed is not None)
+    if handed is None:
+        result.candidates, result.errors = await discover(
+            source, fetcher, result.documents, since)
+    else:
+        result.candidates = list(handed)
     fresh = [c for c in result.candidates if not is_known(c.url)]
     result.skipped_known = len(result.candidates) - len(fresh)
     result.left_for_next_run = max(0, len(fresh) - max_pages)
     fresh = fresh[:max_pages]
+    if owns is not None:
+        result.handed_over = [c for c in fresh if not owns(c.url)]
+        fresh = [c for c in fresh if owns(c.url)]
     slots = page_slots or asyncio.Semaphore(DEFAULT_PAGE_SLOTS)
 
     async def fetch_page(cand: Candidate) -> FetchResult:

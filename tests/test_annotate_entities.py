@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import polars as pl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from transform.annotate import annotate, annotate_records, entities_frame
+from transform.entities import pattern_occurrences
+from transform.gazetteer import normalise
 
 
 def names(text: str, lang: str | None = None, title: str = "") -> dict[str, int]:
@@ -165,3 +169,61 @@ def test_entities_frame_is_the_gazetteer() -> None:
     assert by_name["China"]["wikidata_id"] == "Q148"
     assert by_name["Vladimir Putin"]["side"] == "russia"
     assert set(ents["side"]) <= {"china", "russia", "other"}
+
+
+# The matcher's normalisation, as its rule reads: every character that is not a letter,
+# digit or mark (nor a space) becomes spaces of its UTF-8 width; ё and Arabic alef/ya
+# variants fold. Written here as plain regexes, one per width.
+_RULE = [
+    (r"[\x00-\x7F&&[^0-9A-Za-z ]]", " "),
+    (r"[\x{80}-\x{7FF}&&[^\p{L}\p{N}\p{M}]]", "  "),
+    (r"[\x{800}-\x{FFFF}&&[^\p{L}\p{N}\p{M}]]", "   "),
+    (r"[\x{10000}-\x{10FFFF}&&[^\p{L}\p{N}\p{M}]]", "    "),
+]
+
+
+def _by_rule(texts: list[str]) -> list[str]:
+    expr = pl.col("t")
+    for pattern, spaces in _RULE:
+        expr = expr.str.replace_all(pattern, spaces)
+    expr = expr.str.replace_many(["ё", "Ё", "أ", "إ", "آ", "ى"], ["е", "Е", "ا", "ا", "ا", "ي"])
+    return pl.DataFrame({"t": texts}, schema={"t": pl.String}).select(expr)["t"].to_list()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.text(max_size=40), max_size=5))
+def test_normalisation_follows_its_rule(texts: list[str]) -> None:
+    assert normalise(pl.Series(texts, dtype=pl.String)).to_list() == _by_rule(texts)
+
+
+def test_normalisation_examples() -> None:
+    texts = ["«Ёлка», — сказал он.", "中俄，“合作”。", "Xi's visit 🇷🇺!", "الأسد… إلى", ""]
+    out = normalise(pl.Series(texts)).to_list()
+    assert out == _by_rule(texts)
+    assert [len(t.encode()) for t in out] == [len(t.encode()) for t in texts]
+    assert out[0].split() == ["Елка", "сказал", "он"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.text("ab ", min_size=1, max_size=4), min_size=1, max_size=12, unique=True),
+    st.lists(st.text("ab c", max_size=30), min_size=1, max_size=4),
+)
+def test_occurrences_are_those_of_one_automaton(patterns: list[str], texts: list[str]) -> None:
+    # Small alphabets: many matches ending at one place, nested and repeated.
+    docs = pl.DataFrame({"row": range(len(texts)), "lang": ["en"] * len(texts), "doc": texts},
+                        schema={"row": pl.UInt32, "lang": pl.String, "doc": pl.String})
+    got = pattern_occurrences(docs, patterns).select(
+        "row", "pattern", pos=pl.col("pos").cast(pl.Int64)
+    )
+    expected = (
+        docs.select(
+            "row",
+            pattern=pl.col("doc").str.extract_many(patterns, overlapping=True),
+            pos=pl.col("doc").str.find_many(patterns, overlapping=True),
+        )
+        .explode(["pattern", "pos"])
+        .drop_nulls("pattern")
+        .select("row", "pattern", pos=pl.col("pos").cast(pl.Int64))
+    )
+    assert sorted(got.rows()) == sorted(expected.rows())

@@ -5,7 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import polars as pl
+import pytest
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
+from transform import language
 from transform.annotate import annotate, annotate_records
 from transform.language import declared_code, identify_many
 
@@ -67,6 +70,26 @@ def test_language_identification_and_cross_check() -> None:
     assert identify_many(texts, [None, "en", None, "fr-FR"]) == ["en", "ru", "zh", "fr"]
     assert declared_code("zh_Hans") == "zh" and declared_code("EN-us") == "en"
     assert declared_code("x") is None
+
+
+def test_batched_identification_is_py3langids_own() -> None:
+    # Samples of different lengths and scripts in one batch (the batch is walked sorted by
+    # length), plus samples with no feature at all.
+    texts = ["Der Außenminister reiste am Dienstag nach Peking.", "Ok",
+             "El comercio entre Rusia y China creció el año pasado según los datos oficiales "
+             "publicados por las aduanas de ambos países.",
+             "モスクワで首脳会談が行われた。", "وقال المتحدث إن المحادثات كانت بناءة.",
+             "Presiden bertemu dengan para menteri di istana pada hari Senin.",
+             "LE PRÉSIDENT A PARLÉ", "12345", "", "Украина"]
+    samples = [language._Model.encode(t) for t in texts]
+    reference = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    reference.set_languages(sorted(language.NEWS_LANGUAGES))
+    batched = language._model().classify(samples)
+    for sample, (lang, conf) in zip(samples, batched, strict=True):
+        if not sample:
+            continue
+        ref_lang, ref_conf = reference.classify(sample)
+        assert (lang, conf) == (ref_lang, pytest.approx(ref_conf, abs=1e-4))
 
 
 def test_annotate_frame_contract_and_order() -> None:

@@ -14,7 +14,7 @@ import polars as pl
 from transform import relevance, topics
 from transform.entities import find_matches, resolve_surnames
 from transform.gazetteer import load_gazetteer
-from transform.language import identify_many
+from transform.language import SAMPLE_CHARS, identify_many
 from transform.textdates import DATE, dates_column
 
 # The title and text are matched as one document; the separator keeps words apart.
@@ -67,9 +67,9 @@ def annotate(frame: pl.DataFrame, with_dates: bool = True) -> pl.DataFrame:
         title=title,
         text=text,
     )
-    langs = identify_many(
-        (base["title"] + " " + base["text"]).to_list(), declared
-    ) if n else []
+    # Only the sample the model reads crosses into Python, not the whole text.
+    sample = base.select(pl.concat_str("title", "text", separator=" ").str.slice(0, SAMPLE_CHARS))
+    langs = identify_many(sample.to_series().to_list(), declared) if n else []
     docs = base.select(
         "row",
         lang=pl.Series(langs, dtype=pl.String),
@@ -140,7 +140,8 @@ def annotate(frame: pl.DataFrame, with_dates: bool = True) -> pl.DataFrame:
             )
         )
     else:
-        dates = pl.Series([[]] * n, dtype=pl.List(DATE))
+        # Not pl.Series([[]] * n): that builds every empty struct list in Python.
+        dates = pl.repeat(pl.lit([], dtype=pl.List(DATE)), n, eager=True)
 
     out = (
         base.select("row")

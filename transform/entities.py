@@ -1,8 +1,9 @@
 """Entity and keyword matching over a batch of documents, vectorised with polars.
 
-One Aho–Corasick pass (``str.extract_many`` + ``str.find_many``, overlapping) finds every
-gazetteer pattern in every document; the rest is joins and window expressions on the few
-matches found, never a Python loop per article or per alias.
+One Aho–Corasick pass over the full pattern list (``str.extract_many``, overlapping) finds
+every gazetteer pattern in every document; a second pass with only the patterns found
+(``str.find_many``) gives their positions. The rest is joins and vectorised expressions on
+the matches found, never a Python loop per article or per alias.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ import polars as pl
 from transform.gazetteer import Gazetteer, normalise
 
 SPAN_KINDS = ("full", "surname", "block")
+# Byte offsets stay below this (documents under 4 GiB), so row * stride + end sorts by row.
+_ROW_STRIDE = 1 << 32
 
 
 def find_matches(docs: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
@@ -20,37 +23,32 @@ def find_matches(docs: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     ``docs``: row (u32), doc (str), lang (str). Returns row, pos (byte offset in doc),
     end, pattern, entity_id, kind, core_start, core_len.
     """
-    # Normalised once, as a column: both Aho–Corasick passes read it.
-    norm = pl.col("doc")
-    hits = (
-        docs.select("row", "lang", normalise(pl.col("doc")).alias("doc"))
-        .select(
-            "row",
-            "lang",
-            pattern=norm.str.extract_many(gazetteer.pattern_list, overlapping=True),
-            pos=norm.str.find_many(gazetteer.pattern_list, overlapping=True),
-        )
-        .explode(["pattern", "pos"])
-        .drop_nulls("pattern")
-        .with_columns(pl.col("pos").cast(pl.Int64))
+    hits = pattern_occurrences(docs, gazetteer.pattern_list).with_columns(
+        pl.col("pos").cast(pl.Int64)
     )
-    hits = hits.join(gazetteer.patterns, on="pattern", how="inner").filter(
+    patterns = gazetteer.patterns.with_columns(span=pl.col("kind").is_in(SPAN_KINDS))
+    hits = hits.join(patterns, on="pattern", how="inner").filter(
         pl.col("scope").is_null() | (pl.col("scope") == pl.col("lang"))
     )
     hits = hits.with_columns(end=pl.col("pos") + pl.col("pattern").str.len_bytes())
-    spans = hits.filter(pl.col("kind").is_in(SPAN_KINDS))
-    topics = hits.filter(~pl.col("kind").is_in(SPAN_KINDS))
-    # A hit inside a longer hit ("Putin" inside "Vladimir Putin", 俄 inside 中俄) is the
-    # same mention: keep only spans not covered by an earlier or longer span.
-    outer = (
-        spans.select("row", "pos", "end")
-        .unique()
-        .sort("row", "pos", pl.col("end"), descending=[False, False, True])
-        .with_columns(cover=pl.col("end").cum_max().shift(1).over("row"))
-        .filter(pl.col("cover").is_null() | (pl.col("end") > pl.col("cover")))
-        .select("row", "pos", "end")
+    topics = hits.filter(~pl.col("span"))
+    # By row, then start, then longest first (row and start packed into one sort key).
+    spans = hits.filter(pl.col("span")).sort(
+        pl.col("row").cast(pl.UInt64) * _ROW_STRIDE + pl.col("pos").cast(pl.UInt64),
+        pl.col("end"),
+        descending=[False, True],
     )
-    spans = spans.join(outer, on=["row", "pos", "end"], how="semi")
+    # A hit inside a longer hit ("Putin" inside "Vladimir Putin", 俄 inside 中俄) is the
+    # same mention: keep only spans that end after every earlier span of the row (earlier:
+    # starting before, or at the same start and longer). Row and end are packed into one
+    # integer, so one running maximum serves every row; copies of one span (a compound's
+    # entities) share the cover of the first.
+    packed = pl.col("row").cast(pl.UInt64) * _ROW_STRIDE + pl.col("end").cast(pl.UInt64)
+    first = (
+        (pl.col("row").diff() != 0) | (pl.col("pos").diff() != 0) | (pl.col("end").diff() != 0)
+    ).fill_null(True)
+    cover = pl.when(first).then(packed.cum_max().shift(1)).forward_fill()
+    spans = spans.filter(cover.is_null() | (packed > cover))
     columns = ["row", "pos", "end", "pattern", "entity_id", "kind", "core_start", "core_len"]
     return pl.concat([spans.select(columns), topics.select(columns)])
 
@@ -96,3 +94,45 @@ def resolve_surnames(spans: pl.DataFrame, gazetteer: Gazetteer) -> pl.DataFrame:
     ).drop_nulls("entity_id")
     columns = ["row", "pos", "entity_id", "core_start", "core_len"]
     return pl.concat([full.select(columns), back.select(columns)])
+
+
+def pattern_occurrences(docs: pl.DataFrame, pattern_list: list[str]) -> pl.DataFrame:
+    """row, lang, pattern, pos (byte offset): every occurrence of every pattern, overlapping.
+
+    Building the automaton of the full list costs as much as running it over a batch, so
+    the positions come from a second automaton of only the patterns found. Both report a
+    document's matches in the same order (by end; at one end, longer first); each pair is
+    checked against the text all the same, and the full list gives the positions if one is
+    off.
+    """
+    text = normalise(docs["doc"])
+    found = text.str.extract_many(pattern_list, overlapping=True)
+    used = found.explode().drop_nulls().unique().sort().to_list()
+    if not used:
+        none = pl.repeat([], docs.height, dtype=pl.List(pl.UInt32), eager=True)
+        return _paired(docs, found, none).drop("doc_index")
+    hits = _paired(docs, found, text.str.find_many(used, overlapping=True))
+    if hits is not None:
+        at_pos = (
+            pl.lit(text.cast(pl.Binary))
+            .gather(pl.col("doc_index"))
+            .bin.slice(pl.col("pos"), pl.col("pattern").str.len_bytes())
+        )
+        if hits.select((at_pos == pl.col("pattern").cast(pl.Binary)).all()).item():
+            return hits.drop("doc_index")
+    full = _paired(docs, found, text.str.find_many(pattern_list, overlapping=True))
+    assert full is not None  # one automaton for both lists
+    return full.drop("doc_index")
+
+
+def _paired(docs: pl.DataFrame, found: pl.Series, positions: pl.Series) -> pl.DataFrame | None:
+    """One line per match (doc_index: the document's position in ``docs``), or None if a
+    document's two lists differ in length."""
+    if not (found.list.len() == positions.list.len()).all():
+        return None
+    return (
+        docs.select("row", "lang", doc_index=pl.int_range(pl.len(), dtype=pl.UInt32))
+        .with_columns(pattern=found, pos=positions)
+        .explode(["pattern", "pos"])
+        .drop_nulls("pattern")
+    )

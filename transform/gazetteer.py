@@ -67,30 +67,28 @@ _SINGLE_WORD_EXTRA = {"adj": frozenset({"о"})}
 
 _AR_PROCLITICS = ("و", "ب", "ل", "ف", "ك", "وب", "ول", "فب", "فل", "وك")
 
-# Byte-length-preserving normalisation: every non-word character becomes as many spaces as
-# it has UTF-8 bytes, so match offsets in the normalised text are offsets in the original.
-_NON_WORD_BY_WIDTH = (
-    # The space itself is left alone: replacing it by itself is most of the work.
-    (r"[\x00-\x7F&&[^0-9A-Za-z ]]", " "),
-    (r"[\x{80}-\x{7FF}&&[^\p{L}\p{N}\p{M}]]", "  "),
-    (r"[\x{800}-\x{FFFF}&&[^\p{L}\p{N}\p{M}]]", "   "),
-    (r"[\x{10000}-\x{10FFFF}&&[^\p{L}\p{N}\p{M}]]", "    "),
-)
+# Byte-length-preserving normalisation: every character that is not a letter, digit or
+# mark becomes as many spaces as it has UTF-8 bytes, so match offsets in the normalised text
+# are offsets in the original. ASCII ones are listed; the few distinct others a batch holds
+# are found by one regex scan, then all are replaced in one Aho–Corasick pass.
+_ASCII_NON_WORD = [chr(i) for i in range(128) if not chr(i).isalnum() and chr(i) != " "]
+_NON_WORD_NON_ASCII = r"[^\x00-\x7F\p{L}\p{N}\p{M}]"
 # Spelling variants folded to one form (all two bytes in UTF-8, so lengths are kept).
 _FOLD = {"ё": "е", "Ё": "Е", "أ": "ا", "إ": "ا", "آ": "ا", "ى": "ي"}
 
 
-def normalise(expr: pl.Expr) -> pl.Expr:
-    """Text as the matcher sees it; same byte length as the input."""
-    for pattern, spaces in _NON_WORD_BY_WIDTH:
-        expr = expr.str.replace_all(pattern, spaces)
-    return expr.str.replace_many(list(_FOLD), list(_FOLD.values()))
+def normalise(texts: pl.Series) -> pl.Series:
+    """Texts as the matcher sees them; each the same byte length as its input."""
+    found = sorted(
+        texts.str.extract_all(_NON_WORD_NON_ASCII).explode().drop_nulls().unique().to_list()
+    )
+    chars = [*_ASCII_NON_WORD, *found, *_FOLD]
+    into = [" "] * len(_ASCII_NON_WORD) + [" " * len(c.encode()) for c in found]
+    return texts.str.replace_many(chars, [*into, *_FOLD.values()])
 
 
 def _normalise_strings(values: list[str]) -> list[str]:
-    return pl.Series(values, dtype=pl.String).to_frame("v").select(normalise(pl.col("v")))[
-        "v"
-    ].to_list()
+    return normalise(pl.Series(values, dtype=pl.String)).to_list()
 
 
 @dataclass(frozen=True, slots=True)
