@@ -41,6 +41,8 @@ from bench.corpus_pages import PagePlan, render, script_bundle
 from bench.corpus_server import CorpusServer
 from bench.corpus_text import POOLS, headline, paragraphs, word_count
 
+# Bumped whenever generation changes, so a cached corpus of an older version is rebuilt.
+CORPUS_VERSION = 2
 FEED_ITEMS = 50
 SITEMAP_CHUNK = 1000
 # Publication dates spread over the year before this instant.
@@ -263,9 +265,9 @@ def generate(root: Path, pages: int, seed: int = 7, jobs: int | None = None) -> 
         _write_outlet_documents(root, outlet, items)
         outlets.append({**asdict(outlet), "feed": outlet.feed_path,
                         "sitemap": "/sitemap_index.xml", "pages": len(items)})
-    (root / "manifest.json").write_text(json.dumps(
-        {"seed": seed, "pages": pages, "outlets": outlets}, ensure_ascii=False, indent=1),
-        "utf-8")
+    manifest = {"version": CORPUS_VERSION, "seed": seed, "pages": pages, "outlets": outlets}
+    (root / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1),
+                                        "utf-8")
     _STATE.clear()
     return root / "pages.jsonl"
 

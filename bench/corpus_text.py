@@ -466,19 +466,22 @@ def paragraphs(language: str, relevant: bool, words: int,
                rng: random.Random) -> list[str]:
     """Body paragraphs of about ``words`` words (characters / 2 for Chinese and Japanese).
 
-    A relevant article is mostly relevant sentences; an unrelated one mentions Russia or
-    China in one sentence out of twenty, as local news sometimes does.
+    A relevant article is mostly relevant sentences. Three unrelated articles in ten
+    mention Russia–China relations in one sentence, as local news sometimes does in
+    passing; the rest never do.
     """
-    share = 0.7 if relevant else 0.05
+    share = 0.7 if relevant else 0.0
     out: list[str] = []
     count = 0
     cjk = language in _NO_SPACES
     while count < words:
         para = [sentence(language, rng.random() < share, rng) for _ in range(rng.randint(2, 5))]
-        text = "" if cjk else " "
-        joined = text.join(para)
+        joined = ("" if cjk else " ").join(para)
         count += len(joined) // 2 if cjk else len(joined.split())
         out.append(joined)
+    if not relevant and rng.random() < 0.3:
+        k = rng.randrange(len(out))
+        out[k] += ("" if cjk else " ") + sentence(language, True, rng)
     return out
 
 
