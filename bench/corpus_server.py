@@ -7,7 +7,7 @@ no compression. Feeds, sitemaps and robots.txt hold the placeholder ``{{BASE}}``
 replaced by the outlet's base URL when served; article pages are served byte for byte.
 
 The request log has one line per request: host, path, status, bytes, start and end (Unix
-seconds), so requests in flight per host can be computed afterwards
+seconds), method; so requests in flight per host can be computed afterwards
 (:func:`max_in_flight`).
 """
 
@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import email.utils
 import json
+import sys
 import threading
 import time
 from collections import defaultdict
@@ -37,11 +38,12 @@ class _RequestLog:
         self.count = 0
 
     def write(self, host: str, path: str, status: int, size: int, start: float,
-              end: float) -> None:
+              end: float, method: str) -> None:
         with self._lock:
             self.count += 1
             if self._fh is not None:
-                self._fh.write(f"{host}\t{path}\t{status}\t{size}\t{start:.6f}\t{end:.6f}\n")
+                self._fh.write(f"{host}\t{path}\t{status}\t{size}\t{start:.6f}\t{end:.6f}"
+                               f"\t{method}\n")
 
     def flush(self) -> None:
         with self._lock:
@@ -65,6 +67,12 @@ class _OutletServer(ThreadingHTTPServer):
         self.latency_s = latency_s
         self.log = log
         self.base_url = f"http://127.0.0.1:{self.server_address[1]}"
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client closing a kept-alive connection is routine, not worth a traceback."""
+        exc = sys.exc_info()[1]
+        if not isinstance(exc, ConnectionError | TimeoutError):
+            super().handle_error(request, client_address)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -121,7 +129,8 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if send_body and status != 304:
             self.wfile.write(body)
-        self.server.log.write(self.server.base_url, path, status, len(body), start, time.time())
+        self.server.log.write(self.server.base_url, path, status, len(body), start, time.time(),
+                              self.command)
 
 
 class CorpusServer:
@@ -170,7 +179,7 @@ def read_log(path: Path) -> list[tuple[str, str, int, int, float, float]]:
     """The request log's rows: (host, path, status, bytes, start, end)."""
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        host, url_path, status, size, start, end = line.split("\t")
+        host, url_path, status, size, start, end = line.split("\t")[:6]
         rows.append((host, url_path, int(status), int(size), float(start), float(end)))
     return rows
 
