@@ -329,8 +329,11 @@ def write_docs(block: str, pages: int, latency_ms: float) -> None:
     if begin in text and end in text:
         head, rest = text.split(begin, 1)
         text = head + new + rest.split(end, 1)[1]
-    elif SECTION in text:
-        text = text.rstrip("\n") + f"\n\n{new}\n"
+    elif SECTION in text:  # at the end of the section, before the next one
+        head, rest = text.split(SECTION, 1)
+        cut = rest.find("\n## ")
+        cut = len(rest) if cut < 0 else cut
+        text = head + SECTION + rest[:cut].rstrip("\n") + f"\n\n{new}\n" + rest[cut:]
     else:
         text = text.rstrip("\n") + f"\n\n{SECTION}\n\n{new}\n"
     DOCS.write_text(text, "utf-8")
