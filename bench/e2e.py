@@ -214,12 +214,22 @@ def warehouse_counts(db: Path) -> dict[str, int]:
     return {"articles": articles, "fetched_last_run": runs[-1][1] if runs else 0}
 
 
+def _is_page(row: tuple[str, str, int, int, float, float]) -> bool:
+    return row[2] == 200 and row[1].endswith((".html", "/")) and row[1] != "/"
+
+
 def page_requests(log: Path, since: float, until: float) -> tuple[int, dict[str, int]]:
     """Article requests answered 200 in the window, and the peak in flight per host."""
     rows = [r for r in read_log(log) if since <= r[4] <= until]
-    pages = sum(1 for r in rows if r[2] == 200 and r[1].endswith((".html", "/"))
-                and r[1] != "/")
-    return pages, max_in_flight(rows)
+    return sum(1 for r in rows if _is_page(r)), max_in_flight(rows)
+
+
+def fetch_span(log: Path, since: float, until: float) -> tuple[float, float] | None:
+    """Seconds from the window's start to its first page request and to its last answer."""
+    pages = [r for r in read_log(log) if since <= r[4] <= until and _is_page(r)]
+    if not pages:
+        return None
+    return min(r[4] for r in pages) - since, max(r[5] for r in pages) - since
 
 
 # ---------------------------------------------------------------- (4) peers
@@ -409,6 +419,9 @@ def main() -> None:
                       f"requests; most in flight per host {max(peaks.values(), default=0)} "
                       f"({args.per_host_concurrency} allowed, {args.per_host_delay_s:g} s "
                       f"between starts) {first.note}").strip()
+        span = fetch_span(log, first.extra["start"], first.extra["end"])
+        if span:
+            first.note += f"; pages fetched from +{span[0]:.0f} s to +{span[1]:.0f} s"
         print(f"first run: {first.seconds:.1f} s, {first.pages_per_s:.1f} pages/s", flush=True)
         rerun = run_sinorus(config, db, workdir / "run2.log",
                             "`sinorus run` again, nothing changed")
