@@ -175,12 +175,14 @@ class CorpusServer:
         self.stop()
 
 
-def read_log(path: Path) -> list[tuple[str, str, int, int, float, float]]:
-    """The request log's rows: (host, path, status, bytes, start, end)."""
+def read_log(path: Path, method: str | None = None
+             ) -> list[tuple[str, str, int, int, float, float]]:
+    """The request log's rows: (host, path, status, bytes, start, end), of one method or all."""
     rows = []
     for line in path.read_text(encoding="utf-8").splitlines():
-        host, url_path, status, size, start, end = line.split("\t")[:6]
-        rows.append((host, url_path, int(status), int(size), float(start), float(end)))
+        host, url_path, status, size, start, end, verb = line.split("\t")
+        if method is None or verb == method:
+            rows.append((host, url_path, int(status), int(size), float(start), float(end)))
     return rows
 
 

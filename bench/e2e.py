@@ -222,14 +222,15 @@ def _is_page(row: tuple[str, str, int, int, float, float]) -> bool:
 
 
 def page_requests(log: Path, since: float, until: float) -> tuple[int, dict[str, int]]:
-    """Article requests answered 200 in the window, and the peak in flight per host."""
+    """Article GETs answered 200 in the window, and the peak of requests in flight per host."""
     rows = [r for r in read_log(log) if since <= r[4] <= until]
-    return sum(1 for r in rows if _is_page(r)), max_in_flight(rows)
+    gets = [r for r in read_log(log, "GET") if since <= r[4] <= until]
+    return sum(1 for r in gets if _is_page(r)), max_in_flight(rows)
 
 
 def fetch_span(log: Path, since: float, until: float) -> tuple[float, float] | None:
     """Seconds from the window's start to its first page request and to its last answer."""
-    pages = [r for r in read_log(log) if since <= r[4] <= until and _is_page(r)]
+    pages = [r for r in read_log(log, "GET") if since <= r[4] <= until and _is_page(r)]
     if not pages:
         return None
     return min(r[4] for r in pages) - since, max(r[5] for r in pages) - since
@@ -278,10 +279,11 @@ def run_peer(peer: str, venvs: Path, urls: list[str], base_urls: dict[str, str],
         return step
     summary = json.loads(out.read_text("utf-8"))
     fetched, peaks = page_requests(log, started, time.time())
+    requests = sum(1 for r in read_log(log) if started <= r[4])
     step.pages, step.seconds = summary["returned"], summary["seconds"]
     step.cpu_s = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     step.note = (f"{summary['with_text']}/{len(urls)} pages with ≥ 500 chars of text; "
-                 f"{fetched} page requests seen by the server; "
+                 f"{fetched:,} article GETs, {requests:,} requests in all; "
                  f"most in flight per host {max(peaks.values(), default=0)}")
     if summary["errors"]:
         step.note += f"; {summary['errors']} errors, e.g. {summary['first_errors'][0][:80]}"
@@ -425,8 +427,8 @@ def main() -> None:
         counts = warehouse_counts(db) if db.exists() else {"articles": 0}
         fetched, peaks = page_requests(log, first.extra["start"], first.extra["end"])
         first.pages = counts["articles"]
-        first.note = (f"{counts['articles']:,} articles in the warehouse; {fetched:,} page "
-                      f"requests; most in flight per host {max(peaks.values(), default=0)} "
+        first.note = (f"{counts['articles']:,} articles in the warehouse; {fetched:,} article "
+                      f"GETs; most in flight per host {max(peaks.values(), default=0)} "
                       f"({args.per_host_concurrency} allowed, {args.per_host_delay_s:g} s "
                       f"between starts) {first.note}").strip()
         span = fetch_span(log, first.extra["start"], first.extra["end"])
@@ -439,7 +441,7 @@ def main() -> None:
         fetched_again, _ = page_requests(log, rerun.extra["start"], rerun.extra["end"])
         after = warehouse_counts(db)
         rerun.pages = len(rows)  # pages it had to settle (all known, none refetched)
-        rerun.note = (f"{fetched_again:,} page requests; {after['articles']:,} articles "
+        rerun.note = (f"{fetched_again:,} article GETs; {after['articles']:,} articles "
                       f"after {rerun.note}").strip()
         print(f"rerun: {rerun.seconds:.1f} s", flush=True)
         steps += [first, rerun]

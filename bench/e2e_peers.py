@@ -25,7 +25,7 @@ import json
 import multiprocessing
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 
 
@@ -84,8 +84,14 @@ def _process_share(job: tuple[str, list[str], int]) -> list[tuple[str, int, bool
 
 def run_url_peer(peer: str, urls: list[str], processes: int,
                  threads: int) -> list[tuple[str, int, bool, str]]:
+    """The URLs split over ``processes`` processes of ``threads`` threads each.
+
+    A worker process that dies (a crash in a peer's C extension, a kill) breaks the pool:
+    that is raised, not waited for forever as ``multiprocessing.Pool`` would.
+    """
     shares = [(peer, urls[i::processes], threads) for i in range(processes)]
-    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(processes, mp_context=context) as pool:
         return [row for share in pool.map(_process_share, shares) for row in share]
 
 
