@@ -278,6 +278,7 @@ def run_peer(peer: str, venvs: Path, urls: list[str], base_urls: dict[str, str],
         step.note = f"failed: {result.stderr.strip().splitlines()[-1:]}"
         return step
     summary = json.loads(out.read_text("utf-8"))
+    time.sleep(1.5)  # the server flushes its log every second
     fetched, peaks = page_requests(log, started, time.time())
     requests = sum(1 for r in read_log(log) if started <= r[4])
     step.pages, step.seconds = summary["returned"], summary["seconds"]
