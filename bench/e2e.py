@@ -415,7 +415,7 @@ def main() -> None:
     log = workdir / "requests.tsv"
     log.unlink(missing_ok=True)
     server = Server(corpus, args.latency_ms, log)
-    steps = [limit]
+    steps = [limit] if limit.pages else []
     peers: list[Step] = []
     try:
         config = workdir / "sources.toml"
