@@ -141,11 +141,9 @@ async def harvest_source(source: Source, fetcher: Fetcher, known: set[str],
                          page_slots: asyncio.Semaphore | None = None,
                          shard: ShardSpec | None = None,
                          handed: list[Candidate] | None = None) -> Harvest:
-    def is_known(url: str) -> bool:
-        return url in known or canonical_url(url) in known
-
-    result = await harvest(source, fetcher, is_known, max_pages, since, on_page, page_slots,
-                           owns=shard.owns if shard is not None else None, handed=handed)
+    result = await harvest(source, fetcher, partial(_is_known, known), max_pages, since,
+                           on_page, page_slots, owns=shard.owns if shard is not None else None,
+                           handed=handed)
     reporter().advance("discover")
     return result
 
@@ -241,6 +239,7 @@ def _runs_frame(run_id: str, started: datetime, summaries: list[SourceSummary],
 
 
 def _is_known(known: set[str], url: str) -> bool:
+    """Stored or staged already, under this URL or its canonical form."""
     return url in known or canonical_url(url) in known
 
 
