@@ -96,9 +96,8 @@ def extract_batch_on_cluster(pages: list[Page], number: int, run_id: str
     for page in pages:
         try:
             records.append(extract_record(page))
-        except Exception as exc:  # that page's problem only
-            failures.append(PageFailure(page.url,
-                                        f"extractor error: {type(exc).__name__}: {exc}"[:300]))
+        except Exception as exc:
+            failures.append(PageFailure.raised(page.url, exc))
     return batch_tables(records, run_id), failures
 
 

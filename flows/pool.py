@@ -31,6 +31,11 @@ class PageFailure:
     url: str
     reason: str
 
+    @classmethod
+    def raised(cls, url: str, exc: BaseException) -> PageFailure:
+        """The extractor raised on this page: that page's problem only."""
+        return cls(url, f"extractor error: {type(exc).__name__}: {exc}"[:300])
+
 
 def default_workers() -> int:
     """One worker per core this process may use."""
@@ -88,8 +93,8 @@ class ExtractionPool:
             return PageFailure(page.url, f"extractor exceeded {self.page_timeout_s:g} s")
         except ProcessExpired as exc:
             return PageFailure(page.url, f"extractor crashed (exit code {exc.exitcode})")
-        except Exception as exc:  # the extractor raised: that page's problem only
-            return PageFailure(page.url, f"extractor error: {type(exc).__name__}: {exc}"[:300])
+        except Exception as exc:
+            return PageFailure.raised(page.url, exc)
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a batch-level step (normalise, annotate, stage) in a worker."""
