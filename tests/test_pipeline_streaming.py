@@ -9,10 +9,8 @@ import os
 import signal
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +20,7 @@ import pytest
 from flows.demo import demo_config_text
 from flows.nightly import nightly_ingest, summary_of
 from flows.sample_site import SampleSite
-from tests.faultsite import html_page, rss
+from tests.faultsite import FaultSite, Reply, Request, Route, html_page
 from tests.warehouse_fixtures import rows
 
 pytestmark = pytest.mark.slow
@@ -58,39 +56,21 @@ def test_same_warehouse_whatever_runner_pool_and_batch_size(
 PAGES = 60
 
 
-class _SlowSite(BaseHTTPRequestHandler):
-    """A feed of PAGES articles, each answered after a delay, as a slow host would."""
-
-    def do_GET(self) -> None:
-        base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        if self.path == "/rss.xml":
-            body = rss([f"{base}/news/{n}" for n in range(PAGES)])
-        elif self.path.startswith("/news/"):
-            time.sleep(0.25)
-            n = self.path.rsplit("/", 1)[1]
-            body = html_page(f"Moscow and Beijing open border crossing number {n}",
-                             f"Crossing {n} opened on the Amur. " * 40)
-        else:
-            self.send_response(404)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-            return
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
-
-    def log_message(self, *args: Any) -> None:
-        pass
-
-
 @pytest.fixture()
 def slow_site() -> Iterator[str]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _SlowSite)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    """A feed of PAGES articles, each answered after a delay, as a slow host would."""
+    site = FaultSite()
+
+    def article(n: int) -> Route:
+        def reply(_request: Request) -> Reply:
+            time.sleep(0.25)
+            return Reply(body=html_page(f"Moscow and Beijing open border crossing number {n}",
+                                        f"Crossing {n} opened on the Amur. " * 40))
+        return reply
+
+    site.feed("/rss.xml", [site.add(f"/news/{n}", article(n)) for n in range(PAGES)])
+    yield site.url("")
+    site.close()
 
 
 def _run(config: Path, home: Path, **popen: Any) -> subprocess.Popen[str]:
