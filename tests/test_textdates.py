@@ -218,7 +218,8 @@ def test_time_zone_of_publication_decides_the_day() -> None:
 def test_output_in_text_order_and_deduplicated() -> None:
     found = find_dates("On Wednesday (11 June 2025) and today, after 3 March.", "en", PUB)
     assert [d["value"] for d in found] == ["2025-06-11", "2025-03-03"]
-    assert found[0] == {"surface": "Wednesday", "value": "2025-06-11", "granularity": "day"}
+    assert found[0] == {"surface": "Wednesday", "value": "2025-06-11", "granularity": "day",
+                        "resolved_from": "relative"}
 
 
 def test_dates_column_accepts_datetimes_and_strings() -> None:
@@ -231,7 +232,8 @@ def test_dates_column_accepts_datetimes_and_strings() -> None:
     )
     out = dates_column(frame)
     assert out.dtype == pl.List(
-        pl.Struct({"surface": pl.String, "value": pl.String, "granularity": pl.String})
+        pl.Struct({"surface": pl.String, "value": pl.String, "granularity": pl.String,
+                   "resolved_from": pl.String})
     )
     assert [[d["value"] for d in row] for row in out.to_list()] == [
         ["2025-06-10"], ["2025-06-10"], []
@@ -247,7 +249,8 @@ def test_annotate_records_returns_dates() -> None:
         [{"id": "a", "title": "Talks", "text": "Wang Yi arrived in Moscow on Tuesday.",
           "language": "en", "published_at": "2025-04-02T10:00:00+03:00"}]
     )
-    assert row["dates"] == [{"surface": "Tuesday", "value": "2025-04-01", "granularity": "day"}]
+    assert row["dates"] == [{"surface": "Tuesday", "value": "2025-04-01", "granularity": "day",
+                             "resolved_from": "relative"}]
 
 
 def test_annotate_adds_a_dates_column() -> None:
@@ -257,7 +260,8 @@ def test_annotate_adds_a_dates_column() -> None:
     )
     out = annotate(frame)
     assert out["dates"].to_list() == [
-        [{"surface": "1 May 2024", "value": "2024-05-01", "granularity": "day"}], []
+        [{"surface": "1 May 2024", "value": "2024-05-01", "granularity": "day",
+          "resolved_from": "absolute"}], []
     ]
 
 
