@@ -93,7 +93,13 @@ def dates_column(frame: pl.DataFrame) -> pl.Series:
                 else pl.Series([None] * n, dtype=pl.String))
     pubs = frame["published_at"].to_list() if "published_at" in frame.columns else [None] * n
     found = _find(frame["text"].cast(pl.String).fill_null(""), language, pubs)
-    return pl.Series("dates", found, dtype=pl.List(DATE))
+    per_text = (pl.DataFrame(found, schema={"row": pl.UInt32, **DATE.to_schema()},
+                             orient="row")
+                .group_by("row", maintain_order=True)
+                .agg(dates=pl.struct(*DATE.to_schema())))
+    return (pl.DataFrame({"row": pl.arange(0, n, dtype=pl.UInt32, eager=True)})
+            .join(per_text, on="row", how="left", maintain_order="left")["dates"]
+            .fill_null(pl.lit([], dtype=pl.List(DATE))).cast(pl.List(DATE)))
 
 
 def find_dates(text: str, language: str | None,
@@ -102,26 +108,30 @@ def find_dates(text: str, language: str | None,
     (absolute|relative)}, ...] in text order, deduplicated by (value, granularity)."""
     if not text:
         return []
-    return _find(pl.Series([text], dtype=pl.String), pl.Series([language], dtype=pl.String),
-                 [published_at])[0]
+    found = _find(pl.Series([text], dtype=pl.String), pl.Series([language], dtype=pl.String),
+                  [published_at])
+    return [dict(zip(DATE.to_schema(), row[1:], strict=True)) for row in found]
 
 
 def _find(text: pl.Series, language: pl.Series,
-          pubs: list[datetime | str | None]) -> list[list[dict]]:
+          pubs: list[datetime | str | None]) -> list[tuple]:
+    """(row, surface, value, granularity, resolved_from) of every date found, by row."""
     texts = pl.DataFrame({"text": text, "language": language}).with_row_index("row")
     texts = texts.with_columns(folded=pl.col("text").str.replace_many(FOLD))
     texts = texts.with_columns(code=_language_codes())
-    out: list[list[dict]] = [[] for _ in range(texts.height)]
+    out: list[tuple] = []
     originals = text.to_list()
     for (code,), part in texts.partition_by("code", as_dict=True).items():
         lang = lang_rules(str(code))
         folded = dict(zip(part["row"].to_list(), part["folded"].to_list(), strict=True))
         per_text = (_windows(part.select("row", "folded"), str(code))
                     .group_by("row", maintain_order=True)
-                    .agg(pl.struct("start", "stop", "flags")))
-        for row, spans in per_text.iter_rows():
-            windows = [(s["start"], s["stop"], s["flags"]) for s in spans]
-            cands = candidates(lang, originals[row], folded[row], windows)
+                    .agg("start", "stop", "flags"))
+        for row, starts, stops, flags in per_text.iter_rows():
+            cands = candidates(lang, originals[row], folded[row],
+                               list(zip(starts, stops, flags, strict=True)))
             if cands:
-                out[row] = resolve(cands, lang, folded[row], pub_date(pubs[row]))
+                out += [(row, *d) for d in
+                        resolve(cands, lang, folded[row], pub_date(pubs[row]))]
+    out.sort(key=lambda r: r[0])  # stable: each text's dates stay in text order
     return out

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from functools import partial
 from typing import Any
 
 from transform.textdates_rules import Lang, Rule, norm
@@ -45,8 +47,6 @@ class _Cand:
     unit: str = ""
     offset: int = 0
 
-
-_GROUP = re.compile(r"([mwr])(\d+)(?:_\w+)?")
 
 
 def _number(text: str) -> int:
@@ -82,15 +82,12 @@ def candidate(
     start = m.start()
     surface_start = m.end("ctx") if g.get("ctx") else start
     c = _Cand(start, m.end(), rule.kind, rule.order, text[surface_start : m.end()].strip())
-    for key, value in g.items():
-        if value is not None and (name := _GROUP.fullmatch(key)):
-            kind, i = name.group(1), int(name.group(2))
-            if kind == "m":
-                c.month = i
-            elif kind == "w":
-                c.weekday = i - 1
-            else:
-                c.unit, c.offset = lang.rel[i]
+    if g.get("month_name"):
+        c.month = lang.index("month_name", g["month_name"]) + 1
+    if g.get("weekday_name"):
+        c.weekday = lang.index("weekday_name", g["weekday_name"])
+    if g.get("rel_word"):
+        c.unit, c.offset = lang.rel[lang.index("rel_word", g["rel_word"])]
     if rule.kind == "rel":
         return c
     if c.month is None and g.get("mon"):
@@ -189,13 +186,20 @@ def _months(year: int, month: int) -> int:
     return year * 12 + month - 1
 
 
-def _pick(options: list[tuple[int, Any]], tense: str | None) -> Any:
-    """The option whose distance (steps from publication, signed) costs least."""
-    past_cost, future_cost = _COST[tense]
-    return min(options, key=lambda o: (o[0] * (future_cost if o[0] > 0 else -past_cost)))[1]
+def _pick(options: list[tuple[int, Any]], tense: Callable[[], str | None]) -> Any:
+    """The option whose distance (steps from publication, signed) costs least; the clause's
+    tense is looked for only when it changes the choice."""
+    def best(t: str | None) -> Any:
+        past_cost, future_cost = _COST[t]
+        return min(options, key=lambda o: o[0] * (future_cost if o[0] > 0 else -past_cost))[1]
+
+    choices = {t: best(t) for t in _COST}
+    if len(set(choices.values())) == 1:
+        return choices[None]
+    return choices[tense()]
 
 
-def _month_year(c: _Cand, pub: date, tense: str | None) -> int:
+def _month_year(c: _Cand, pub: date, tense: Callable[[], str | None]) -> int:
     assert c.month is not None
     if c.ymod is not None:
         return pub.year + c.ymod
@@ -210,7 +214,7 @@ def _month_year(c: _Cand, pub: date, tense: str | None) -> int:
     return int(_pick(options, tense))
 
 
-def _day_month(c: _Cand, pub: date, tense: str | None) -> date | None:
+def _day_month(c: _Cand, pub: date, tense: Callable[[], str | None]) -> date | None:
     assert c.month is not None and c.day is not None
     if c.ymod is not None:
         years = [pub.year + c.ymod]
@@ -229,7 +233,7 @@ def _day_month(c: _Cand, pub: date, tense: str | None) -> date | None:
     return _pick(options, tense) if options else None
 
 
-def _day_alone(c: _Cand, pub: date, tense: str | None) -> date | None:
+def _day_alone(c: _Cand, pub: date, tense: Callable[[], str | None]) -> date | None:
     assert c.day is not None
     here = _months(pub.year, pub.month)
     options = []
@@ -241,7 +245,7 @@ def _day_alone(c: _Cand, pub: date, tense: str | None) -> date | None:
     return _pick(options, tense) if options else None
 
 
-def _weekday(c: _Cand, pub: date, tense: str | None, anchors: set[date]) -> date:
+def _weekday(c: _Cand, pub: date, tense: Callable[[], str | None], anchors: set[date]) -> date:
     assert c.weekday is not None
     back = (pub.weekday() - c.weekday) % 7
     ahead = (c.weekday - pub.weekday()) % 7
@@ -257,9 +261,12 @@ def _weekday(c: _Cand, pub: date, tense: str | None, anchors: set[date]) -> date
     if c.mode == "next_week":
         return monday + timedelta(days=c.weekday + 7)
     before, after = pub - timedelta(days=back), pub + timedelta(days=ahead)
-    if tense == "future":
+    if before == after:
+        return before  # the publication's own weekday, whatever the tense
+    direction = tense()
+    if direction == "future":
         return after
-    if tense is None and after in anchors and before not in anchors:
+    if direction is None and after in anchors and before not in anchors:
         return after  # "mercredi … le 3 septembre": the text names that very day
     return before  # news convention: the latest such day on or before publication
 
@@ -291,9 +298,10 @@ def candidates(lang: Lang, text: str, folded: str,
     return found
 
 
-def resolve(cands: list[_Cand], lang: Lang, folded: str, pub: date | None) -> list[dict]:
+def resolve(cands: list[_Cand], lang: Lang, folded: str,
+            pub: date | None) -> list[tuple[str, str, str, str]]:
     """The calendar values of the candidates that do not overlap a longer one, against the
-    publication day ``pub``: [{surface, value, granularity, resolved_from}] in text order,
+    publication day ``pub``: (surface, value, granularity, resolved_from) in text order,
     deduplicated by (value, granularity), the first surface kept."""
     # (start, value, granularity, surface, resolved_from)
     values: list[tuple[int, str, str, str, str]] = []
@@ -306,7 +314,7 @@ def resolve(cands: list[_Cand], lang: Lang, folded: str, pub: date | None) -> li
             if c.year is not None:
                 first = date(c.year, c.month, c.day) if _valid(c.year, c.month, c.day) else None
             else:
-                first = _day_month(c, pub, _tense(c, lang, folded))  # type: ignore[arg-type]
+                first = _day_month(c, pub, partial(_tense, c, lang, folded))  # type: ignore[arg-type]
             if first is None:
                 continue
             origin = "absolute" if absolute else "relative"
@@ -329,10 +337,10 @@ def resolve(cands: list[_Cand], lang: Lang, folded: str, pub: date | None) -> li
             if _valid(y, m, c.day):
                 value = (date(y, m, c.day).isoformat(), "day")
         elif c.kind == "day":
-            d = _day_alone(c, pub, _tense(c, lang, folded))
+            d = _day_alone(c, pub, partial(_tense, c, lang, folded))
             value = (d.isoformat(), "day") if d else None
         elif c.kind == "month" and c.month:
-            value = (f"{_month_year(c, pub, _tense(c, lang, folded)):04d}-{c.month:02d}",
+            value = (f"{_month_year(c, pub, partial(_tense, c, lang, folded)):04d}-{c.month:02d}",
                      "month")
         elif c.kind == "week" and c.week:
             value = (f"{pub.isocalendar()[0]:04d}-W{c.week:02d}", "week")
@@ -343,7 +351,7 @@ def resolve(cands: list[_Cand], lang: Lang, folded: str, pub: date | None) -> li
     for c in late:
         assert pub is not None
         if c.kind == "weekday":
-            value = (_weekday(c, pub, _tense(c, lang, folded), anchors).isoformat(), "day")
+            value = (_weekday(c, pub, partial(_tense, c, lang, folded), anchors).isoformat(), "day")
         elif c.unit == "day":
             value = ((pub + timedelta(days=c.offset)).isoformat(), "day")
         elif c.unit == "week":
@@ -358,6 +366,5 @@ def resolve(cands: list[_Cand], lang: Lang, folded: str, pub: date | None) -> li
     for _, value, granularity, surface, origin in sorted(values, key=lambda v: v[0]):
         if (value, granularity) not in seen:
             seen.add((value, granularity))
-            out.append({"surface": surface, "value": value, "granularity": granularity,
-                        "resolved_from": origin})
+            out.append((surface, value, granularity, origin))
     return out

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -49,6 +49,8 @@ class Rule:
 @dataclass(frozen=True, slots=True)
 class Lang:
     rules: tuple[Rule, ...]
+    # per named group (month_name, weekday_name, rel_word): one pattern per name
+    names: dict[str, tuple[re.Pattern[str], ...]]
     rel: tuple[tuple[str, int], ...]  # per relative group r<i>: (unit, offset)
     mods: dict[str, str]
     ymods: dict[str, int]
@@ -60,6 +62,15 @@ class Lang:
     quantity: re.Pattern[str]
     year_ctx: re.Pattern[str] | None
     trigger: str  # for Rust's regex (polars): digits, name stems, trigger words
+    _seen: dict[tuple[str, str], int] = field(default_factory=dict)
+
+    def index(self, group: str, text: str) -> int:
+        """Which month, weekday or relative phrase (0-based, table order) ``text`` is."""
+        key = (group, text)
+        if key not in self._seen:
+            self._seen[key] = next(i for i, p in enumerate(self.names[group])
+                                   if p.fullmatch(text))
+        return self._seen[key]
 
 
 
@@ -90,12 +101,11 @@ def _alternatives(fragment: str) -> list[str]:
 _LEAD = re.compile(r"\(\?<[!=](?:[^()\\]|\\.|\([^()]*\))*\)")  # a leading lookbehind
 
 
-def _literal_first(alt: str, name: str, boundary: str | None, fold: bool) -> str:
+def _literal_first(alt: str, boundary: str | None, fold: bool) -> str:
     """``alt`` as an alternative that starts with a literal character, so that a branch of
     them lets Python's re skip ahead to the possible first characters (a leading lookbehind
     or IGNORECASE would make it try every position). The boundary and any lookbehinds the
-    alternative starts with are checked after its first character; the named group that
-    tells which word matched follows it."""
+    alternative starts with are checked after its first character."""
     lead = ""
     while (m := _LEAD.match(alt)) is not None:
         lead, alt = lead + m.group(0), alt[m.end() :]
@@ -103,31 +113,39 @@ def _literal_first(alt: str, name: str, boundary: str | None, fold: bool) -> str
         alt, fold = alt[5:-1], False  # a word that counts in this case only (de "morgen")
     first = alt[:1]
     if not first or not first.isalpha():
-        return f"(?:{boundary or ''}{lead}(?P<{name}>{alt}))"  # not a literal: slow but right
+        return f"(?:{boundary or ''}{lead}(?:{alt}))"  # not a literal: slow but right
     rest = f"(?i:{alt[1:]})" if fold else alt[1:]
     check = (boundary or "") + lead
     # both cases of the first letter as separate alternatives: a character class would not
     # give re its first-character table
     variants = {first.lower(), first.upper()} if fold else {first}
     return "|".join(
-        f"{re.escape(c)}{f'(?<=(?:{check}){re.escape(c)})' if check else ''}"
-        f"(?P<{name}{'u' if c != first else ''}>{rest})"
+        f"{re.escape(c)}{f'(?<=(?:{check}){re.escape(c)})' if check else ''}(?:{rest})"
         for c in sorted(variants)
     )
 
 
-def _names(forms: list[list[str]], prefix: str, capitalize: bool, boundary: str | None,
-           fold: bool = False) -> str:
-    """Named groups ``m1_0, m1_1 … m12_k`` / ``w…`` / ``r…``, case-sensitive unless ``fold``
-    (English "may" is not May); with ``boundary`` it is checked after the first character."""
+def _names(forms: list[list[str]], group: str, capitalize: bool, boundary: str | None) -> str:
+    """The names of ``forms`` (one list of spellings per month or weekday) as the named group
+    ``group``, case-sensitive (English "may" is not May); with ``boundary`` it is checked
+    after the first character. Which name matched is told by ``Lang.index``."""
     parts = []
-    for i, group in enumerate(forms, start=1):
-        alts = [a for f in group if f for a in _alternatives(f)]
+    for group_forms in forms:
+        alts = [a for f in group_forms if f for a in _alternatives(f)]
         if capitalize:
             alts += [a[0].upper() + a[1:] for a in alts if a[:1].islower()]
-        parts += [_literal_first(a, f"{prefix}{i}_{k}", boundary, fold)
-                  for k, a in enumerate(alts)]
-    return "(?-i:" + "|".join(parts) + ")"
+        parts += [_literal_first(a, boundary, False) for a in alts]
+    return f"(?P<{group}>(?-i:" + "|".join(parts) + "))"
+
+
+def _lookup(forms: list[list[str]], fold: bool) -> tuple[re.Pattern[str], ...]:
+    """Per name (month, weekday, relative phrase): a pattern that matches exactly its
+    spellings, to tell from a matched text which one it is."""
+    return tuple(
+        re.compile("|".join(f"(?:{without_lookarounds(a)})" for f in group_forms if f
+                            for a in _alternatives(f)), re.IGNORECASE if fold else 0)
+        for group_forms in forms
+    )
 
 
 def _stem(fragment: str) -> str:
@@ -256,14 +274,14 @@ def lang_rules(code: str) -> Lang:
     abbr = spec.get("months_abbr", [""] * len(months))
     if months:
         full, both = [[m] for m in months], [[m, a] for m, a in zip(months, abbr, strict=True)]
-        defs["M"] = _names(full, "m", capitalize, None)
-        defs["MA"] = _names(both, "m", capitalize, None)
-        defs["BM"] = _names(full, "m", capitalize, defs["B"])
-        defs["BMA"] = _names(both, "m", capitalize, defs["B"])
+        defs["M"] = _names(full, "month_name", capitalize, None)
+        defs["MA"] = _names(both, "month_name", capitalize, None)
+        defs["BM"] = _names(full, "month_name", capitalize, defs["B"])
+        defs["BMA"] = _names(both, "month_name", capitalize, defs["B"])
     if spec.get("weekdays"):
         days = [[w] for w in spec["weekdays"]]
-        defs["W"] = _names(days, "w", capitalize, None)
-        defs["BW"] = _names(days, "w", capitalize, defs["B"])
+        defs["W"] = _names(days, "weekday_name", capitalize, None)
+        defs["BW"] = _names(days, "weekday_name", capitalize, defs["B"])
     defs.update(spec.get("defs", {}))
     rules = []
     for order, (kind, template) in enumerate(spec.get("rules", [])):
@@ -272,12 +290,11 @@ def lang_rules(code: str) -> Lang:
         rules.append(_rule(kind, _expand(template, defs), len(rules), ignorecase=False))
     rel = spec.get("rel", [])
     if rel:
-        # longest phrases first; r<i> names the table row (group r<i>_<k>: its k-th spelling)
-        words = sorted(((len(a), i, a) for i, (f, _, _) in enumerate(rel)
-                        for a in _alternatives(_expand(f, defs))), reverse=True)
-        body = "|".join(_literal_first(a, f"r{i}_{k}", None if cjk else defs["B"], not cjk)
-                        for k, (_, i, a) in enumerate(words))
-        pattern = f"(?:{body})" + ("" if cjk else "{E}")
+        # longest phrases first; Lang.index tells the table row of the matched phrase
+        words = sorted((a for f, _, _ in rel for a in _alternatives(_expand(f, defs))),
+                       key=len, reverse=True)
+        body = "|".join(_literal_first(a, None if cjk else defs["B"], not cjk) for a in words)
+        pattern = f"(?P<rel_word>{body})" + ("" if cjk else "{E}")
         rules.append(_rule("rel", _expand(pattern, defs), len(rules), ignorecase=False))
     # The trigger is a plain alternation of literals without IGNORECASE (several times faster
     # than the rules): digits, the stems of the month and weekday names, the trigger words.
@@ -291,6 +308,9 @@ def lang_rules(code: str) -> Lang:
     trigger = "|".join([r"\d+", *cls, *plain])
     return Lang(
         rules=tuple(rules),
+        names={"month_name": _lookup([[m, a] for m, a in zip(months, abbr, strict=True)], True),
+               "weekday_name": _lookup([[w] for w in spec.get("weekdays", [])], True),
+               "rel_word": _lookup([[_expand(f, defs)] for f, _, _ in rel], not cjk)},
         rel=tuple((unit, int(offset)) for _, unit, offset in rel),
         mods={norm(k): v for k, v in spec.get("mods", {}).items()},
         ymods={norm(k): int(v) for k, v in spec.get("ymods", {}).items()},
