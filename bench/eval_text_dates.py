@@ -25,7 +25,7 @@ DEFAULT = EVAL / "dates-in-text-dev.jsonl"
 FUNDUS = EVAL / "fundus-body" / "ground_truth.json"
 
 
-def _load(path: Path) -> list[dict]:
+def load(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
 
 
@@ -90,7 +90,7 @@ def bench(items: list[dict], size: int = 5000, rounds: int = 3) -> float:
 def main(argv: list[str]) -> int:
     args = [a for a in argv[1:] if not a.startswith("--")]
     path = Path(args[0]) if args else DEFAULT
-    items = _load(path)
+    items = load(path)
     if "--bench" in argv:
         bench(items)
         return 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import polars as pl
 import pytest
@@ -337,3 +338,140 @@ def test_annotate_can_skip_dates() -> None:
     skipped = annotate(frame, with_dates=False)
     assert skipped["dates"].to_list() == [[]]
     assert skipped["entities"].to_list() == annotate(frame)["entities"].to_list()
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        # a month name that is a person's name
+        ("en", "April Ryan asked the minister a question."),
+        ("en", "Theresa May said the talks went well."),
+        ("en", "June Carter sang in Moscow."),
+        ("id", "Juni Sitorus menjadi juru bicara."),
+        ("es", "Abril Zamora habló con la prensa."),
+        ("fr", "Avril Lavigne a chanté à Pékin."),
+        ("ru", "Май Сато выступила."),
+        # "may" the modal verb
+        ("en", "China may seek to extend the deal, officials said."),
+        # ordinal anniversaries
+        ("en", "Moscow marked the 80th anniversary of victory."),
+        ("ru", "Москва отметила 80-летие Победы."),
+        ("zh", "莫斯科庆祝胜利80周年。"),
+        ("es", "Se celebró el 80.º aniversario de la victoria."),
+        ("fr", "Le 80e anniversaire de la victoire."),
+        ("de", "Zum 80. Jahrestag des Kriegsendes kam Xi."),
+        ("ar", "احتفلت موسكو بالذكرى الـ80 للنصر."),
+        ("ja", "戦勝80周年を記念した。"),
+        # times of day
+        ("en", "The talks began at 10:30 and ended at 14.45."),
+        ("de", "Das Treffen begann um 10.05 Uhr."),
+        ("ru", "Встреча началась в 15:30 по московскому времени."),
+        ("fr", "La réunion a commencé à 10h30."),
+        ("zh", "会谈于上午10点30分开始。"),
+        ("ja", "会談は午後3時に始まった。"),
+        ("es", "La reunión empezó a las 10.30 horas."),
+        ("ar", "بدأ الاجتماع في الساعة 10:30 صباحا."),
+        # prices, quantities, document numbers
+        ("en", "Trade reached $240 billion, or 2024 million yuan."),
+        ("en", "Resolution 2231 and document No. 2019/1187 were cited."),
+        ("en", "Article ID 20250311 was updated."),
+        ("ru", "Товарооборот составил 240 млрд долларов."),
+        ("id", "Nilainya Rp 2.024 triliun."),
+    ],
+)
+def test_traps_are_not_dates(lang: str, text: str) -> None:
+    assert find_dates(text, lang, PUB) == []
+
+
+@pytest.mark.parametrize(
+    ("lang", "past", "future"),
+    [
+        ("en", "Lavrov said on Friday that ties were strong.", "Xi will arrive on Friday."),
+        ("id", "Xi tiba pada hari Jumat.", "Xi akan tiba pada hari Jumat."),
+        ("ru", "Си прибыл в Москву в пятницу.", "Си прибудет в Москву в пятницу."),
+        ("zh", "习近平周五抵达莫斯科。", "习近平将于周五抵达莫斯科。"),
+        ("es", "El presidente llegó el viernes.", "El presidente llegará el próximo viernes."),
+        ("fr", "Le président est arrivé vendredi.", "Le président arrivera vendredi."),
+        ("de", "Der Präsident ist am Freitag angekommen.",
+         "Der Präsident wird am Freitag ankommen."),
+        ("ar", "وصل الرئيس يوم الجمعة.", "سيصل الرئيس يوم الجمعة."),
+        ("ja", "大統領は金曜日に到着した。", "大統領は金曜日に到着する予定だ。"),
+    ],
+)
+def test_tense_chooses_the_past_or_the_coming_weekday(lang: str, past: str,
+                                                      future: str) -> None:
+    # published on Wednesday 11 June 2025: the Friday before, or the one after
+    assert pairs(past, lang, PUB) == {("2025-06-06", "day")}
+    assert pairs(future, lang, PUB) == {("2025-06-13", "day")}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "The forum will run from October 22 to 24."),
+        ("id", "Forum akan digelar 22-24 Oktober."),
+        ("fr", "Le forum se tiendra du 22 au 24 octobre."),
+        ("es", "El foro se celebrará del 22 al 24 de octubre."),
+        ("de", "Das Forum findet vom 22. bis 24. Oktober statt."),
+        ("ar", "سيعقد المنتدى يوم 22-24 أكتوبر."),
+        ("ja", "フォーラムは10月22日から24日まで開かれる予定だ。"),
+    ],
+)
+def test_ranges_give_both_ends(lang: str, text: str) -> None:
+    assert pairs(text, lang, "2025-09-20T12:00:00Z") == {("2025-10-22", "day"),
+                                                         ("2025-10-24", "day")}
+
+
+def test_a_range_across_months_gives_both_ends() -> None:
+    assert pairs("Форум пройдёт 31 августа — 1 сентября.", "ru", PUB) == {
+        ("2025-08-31", "day"), ("2025-09-01", "day")}
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("ja", "明日、会談が行われる。", "2025-06-12"),
+        ("zh", "明天举行会谈。", "2025-06-12"),
+        ("id", "Pertemuan digelar besok.", "2025-06-12"),
+        ("id", "Hari ini Xi bertemu Putin.", "2025-06-11"),
+        ("ru", "Завтра начнутся переговоры.", "2025-06-12"),
+        ("fr", "Aujourd'hui, Xi rencontre Poutine.", "2025-06-11"),
+        ("fr", "La réunion est prévue demain.", "2025-06-12"),
+        ("de", "Heute trifft Xi Putin.", "2025-06-11"),
+        ("es", "Hoy Xi se reúne con Putin.", "2025-06-11"),
+        ("ar", "يلتقي شي بوتين غدا.", "2025-06-12"),
+        ("ar", "يلتقي شي بوتين اليوم.", "2025-06-11"),
+    ],
+)
+def test_today_and_tomorrow(lang: str, text: str, expected: str) -> None:
+    assert pairs(text, lang, PUB) == {(expected, "day")}
+
+
+def test_resolved_from_tells_absolute_from_relative() -> None:
+    found = find_dates("Putin arrived on Tuesday, after the 9 May 2025 parade and talks in "
+                       "March.", "en", PUB)
+    assert {d["value"]: d["resolved_from"] for d in found} == {
+        "2025-06-10": "relative", "2025-05-09": "absolute", "2025-03": "relative"}
+
+
+def test_a_batch_gives_what_each_text_gives_alone() -> None:
+    # the batch is scanned per language with polars: mixing languages, empty and dateless
+    # texts must not change any text's dates
+    rows = [("Wang pada hari Selasa tiba di Moskow pada Februari 2022.", "id"),
+            ("Си прибудет в пятницу, 13 июня.", "ru"), ("", "en"), (None, None),
+            ("No dates here at all.", "en"), ("王毅10日表示，2024年贸易增长。", None),
+            ("Talks on 2025-06-03 in Geneva.", "pt"), ("Xi spoke yesterday.", "en-GB")]
+    frame = pl.DataFrame({"text": [t for t, _ in rows], "language": [lg for _, lg in rows],
+                          "published_at": [PUB] * len(rows)})
+    batch = dates_column(frame).to_list()
+    alone = [find_dates(t or "", lg, PUB) for t, lg in rows]
+    assert batch == alone
+    assert [len(b) for b in batch] == [2, 1, 0, 0, 0, 2, 1, 1]  # Friday is 13 June
+
+
+def test_the_project_set_scores_above_the_target() -> None:
+    # texts written for the project in the format of the evaluation sets, scored like them
+    from bench.eval_text_dates import evaluate, load
+
+    recall, precision = evaluate(load(Path(__file__).parent / "fixtures" / "dates_in_text.jsonl"))
+    assert recall >= 0.9 and precision >= 0.9
