@@ -11,8 +11,13 @@ import pytest
 
 from tests.warehouse_fixtures import R1, URL_RU, article, mentions, publish, rows, run_tables
 from warehouse.lake import LakeLocation, attach
-from warehouse.migrations import (MIGRATIONS, applied_versions, latest_version, migrate,
-                                  schema_version)
+from warehouse.migrations import (
+    MIGRATIONS,
+    applied_versions,
+    latest_version,
+    migrate,
+    schema_version,
+)
 from warehouse.stage import stage_batch
 
 
