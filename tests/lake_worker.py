@@ -19,13 +19,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+import polars as pl
+
 from ingest.config import load_config
 from tests.warehouse_fixtures import article, mentions, run_tables
+from transform.pipeline import DATE_SCHEMA
 from warehouse.load import load_batch
 from warehouse.stage import discard_batch, pending_batches, stage_batch
 
 
-def batch_tables(number: int, per_batch: int) -> dict[str, object]:
+def batch_tables(number: int, per_batch: int) -> dict[str, pl.DataFrame]:
     run_id = f"lake{number:04d}"
     started = datetime(2025, 7, 1, 2, tzinfo=UTC) + timedelta(hours=number)
     urls = [f"https://lake.example.test/a/{i}"
@@ -36,8 +39,14 @@ def batch_tables(number: int, per_batch: int) -> dict[str, object]:
             for i, url in enumerate(urls)]
     ments = [m for url in urls
              for m in mentions(url, ("Q148", "Китай", 1, False), ("Q159", "Россия", 1, False))]
-    return run_tables(run_id, started, arts, ments,
-                      [(a["source"], a["url"], "ok") for a in arts])
+    tables = run_tables(run_id, started, arts, ments,
+                        [(a["source"], a["url"], "ok") for a in arts])
+    # "yesterday": one date per article, the day before its publication.
+    yesterday = (started - timedelta(days=1, hours=3)).date().isoformat()
+    tables["dates"] = pl.DataFrame(
+        [{"article_id": a["article_id"], "surface": "yesterday", "value": yesterday,
+          "granularity": "day", "resolved_from": "relative"} for a in arts], schema=DATE_SCHEMA)
+    return tables
 
 
 def main() -> None:
@@ -46,7 +55,7 @@ def main() -> None:
     per_batch = int(sys.argv[5]) if len(sys.argv) > 5 else 50
     cfg = replace(load_config(config), run_dir=run_dir)
     for number in range(first, first + count):
-        stage_batch(cfg.data_dir, f"lake{number:04d}", batch_tables(number, per_batch))  # type: ignore[arg-type]
+        stage_batch(cfg.data_dir, f"lake{number:04d}", batch_tables(number, per_batch))
     warehouse = cfg.warehouse
     print(f"START {time.time():.3f}", flush=True)
     with warehouse.writer_lock(cfg.data_dir):

@@ -14,6 +14,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pytest
 
 from flows.nightly import nightly_ingest, summary_of
@@ -37,6 +38,7 @@ TABLES = {
     "articles": "SELECT * FROM articles ORDER BY article_id",
     "article_versions": "SELECT * FROM article_versions ORDER BY article_id, version_id",
     "mentions": "SELECT * FROM mentions ORDER BY ALL",
+    "date_mentions": "SELECT * FROM date_mentions ORDER BY ALL",
     "near_duplicates": "SELECT * FROM near_duplicates ORDER BY ALL",
     "article_signatures": "SELECT * FROM article_signatures ORDER BY article_id",
     "captures": "SELECT * FROM captures ORDER BY warc_file, \"offset\"",
@@ -169,6 +171,18 @@ def test_reprocess_in_place_changes_nothing(runs: dict[str, Any], offline: None)
     summary = reprocess(load_config(runs["config"]))
     assert (summary.captures, summary.runs, summary.new) == (6, 2, 0)
     assert _snapshot(runs["db"]) == runs["snapshot"]
+    reprocess(load_config(runs["config"]))
+    assert _snapshot(runs["db"]) == runs["snapshot"]
+
+
+def test_reprocess_fills_in_what_migration_9_could_not(runs: dict[str, Any],
+                                                      offline: None) -> None:
+    """Dates loaded before version 9 have no resolved_from; reprocess recomputes it."""
+    assert rows(runs["db"], """SELECT count(*) FROM date_mentions
+                               WHERE resolved_from = 'relative'""")[0][0] > 0
+    conn = duckdb.connect(str(runs["db"]))
+    conn.execute("UPDATE date_mentions SET resolved_from = NULL")
+    conn.close()
     reprocess(load_config(runs["config"]))
     assert _snapshot(runs["db"]) == runs["snapshot"]
 

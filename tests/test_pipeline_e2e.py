@@ -175,9 +175,11 @@ def test_the_syndicated_pair_is_one_cluster_and_every_other_article_its_own(
 
 def test_dates_in_the_text_are_resolved_and_loaded(warehouse: dict[str, Any]) -> None:
     seed = "/kabar-nusantara/internasional/china-dan-rusia-teman-selamanya-tidak-pernah-musuh/"
-    dates = {(v, g): s for v, g, s in _rows(warehouse["db"], f"""
-        SELECT d.value, d.granularity, d.surface FROM article_dates d JOIN articles a
-        USING (article_id) WHERE a.url = '{warehouse["base"]}{seed}'""")}
+    dates = {(v, g): (s, r) for v, g, s, r in _rows(warehouse["db"], f"""
+        SELECT d.value, d.granularity, d.surface, d.resolved_from FROM date_mentions d
+        JOIN articles a USING (article_id) WHERE a.url = '{warehouse["base"]}{seed}'""")}
     # Published on Tuesday 1 April 2025 (+07:00): "pada hari Selasa" is that day.
-    assert "Selasa" in dates[("2025-04-01", "day")]
-    assert "Februari 2022" in dates[("2022-02", "month")]
+    surface, resolved_from = dates[("2025-04-01", "day")]
+    assert "Selasa" in surface and resolved_from == "relative"
+    surface, resolved_from = dates[("2022-02", "month")]
+    assert "Februari 2022" in surface and resolved_from == "absolute"

@@ -30,7 +30,8 @@ COMPARED = {
     "articles": "SELECT article_id, url, title, authors, text, published_at, language, "
                 "relevance, is_relevant, topics, duplicate_of FROM articles",
     "mentions": "SELECT article_id, entity_id, surface, count, in_title FROM mentions",
-    "article_dates": "SELECT article_id, value, granularity, surface FROM article_dates",
+    "date_mentions": "SELECT article_id, value, granularity, surface, resolved_from "
+                     "FROM date_mentions",
 }
 
 

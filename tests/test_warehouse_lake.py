@@ -115,6 +115,11 @@ def test_two_writers_commit_concurrently_and_each_article_is_there_once(
         assert conn.execute("""SELECT count(*), count(DISTINCT (article_id, version_id))
                                FROM article_versions""").fetchone() == (
             6 * PER_BATCH, 6 * PER_BATCH)
+        assert conn.execute("""SELECT count(*), count(DISTINCT (article_id, value, granularity))
+                               FROM date_mentions""").fetchone() == (
+            6 * PER_BATCH, 6 * PER_BATCH)
+        assert conn.execute("""SELECT sum(articles) FROM date_calendar
+                               WHERE granularity = 'day'""").fetchone() == (6 * PER_BATCH,)
         entities = conn.execute("SELECT count(*), count(DISTINCT entity_id) FROM entities"
                                 ).fetchone()
         assert entities is not None and entities[0] == entities[1] > 0

@@ -1,4 +1,5 @@
-"""An older warehouse (schema version 1, as the first release wrote it) is migrated in place."""
+"""An older warehouse (schema version 1, as the first release wrote it; version 8 with text
+dates) is migrated in place."""
 
 from __future__ import annotations
 
@@ -9,7 +10,14 @@ import duckdb
 import pytest
 
 from tests.warehouse_fixtures import R1, URL_RU, article, mentions, publish, rows, run_tables
-from warehouse.migrations import MIGRATIONS, latest_version
+from warehouse.lake import LakeLocation, attach
+from warehouse.migrations import (
+    MIGRATIONS,
+    applied_versions,
+    latest_version,
+    migrate,
+    schema_version,
+)
 from warehouse.stage import stage_batch
 
 
@@ -59,3 +67,41 @@ def test_a_failing_migration_leaves_the_published_file_untouched(tmp_path: Path)
         publish(db, data)
     assert db.read_bytes() == before
     assert rows(db, "SELECT max(version) FROM schema_migrations") == [(1,)]
+
+
+def _open_backend(kind: str, root: Path) -> duckdb.DuckDBPyConnection:
+    if kind == "duckdb":
+        return duckdb.connect(str(root / "w.duckdb"))
+    return attach(LakeLocation("sqlite", str(root / "catalog.sqlite"),
+                               f"{root / 'lake-data'}/"), read_only=False)
+
+
+@pytest.mark.parametrize("kind", ["duckdb", pytest.param("ducklake", marks=pytest.mark.slow)])
+def test_article_dates_move_to_date_mentions(kind: str, tmp_path: Path) -> None:
+    """Migration 9 on a version-8 warehouse holding text dates, on both backends."""
+    conn = _open_backend(kind, tmp_path)
+    try:
+        assert migrate(conn, up_to=8) == list(range(1, 9))
+        conn.execute("""
+            INSERT INTO articles (article_id, url, canonical_url, source, language,
+                                  is_relevant, published_at, first_seen_at, last_seen_at)
+            VALUES ('a1', 'u', 'u', 's', 'ru', true, TIMESTAMPTZ '2025-05-08 09:30:00+00',
+                    now(), now())""")
+        conn.execute("""INSERT INTO article_dates VALUES
+                        ('a1', '2025-05-09', 'day', '9 мая'),
+                        ('a1', '2022-02', 'month', 'февраль 2022')""")
+        assert migrate(conn) == [v for v, _, _ in MIGRATIONS if v > 8]
+        assert 9 in applied_versions(conn) and schema_version(conn) == latest_version()
+        assert sorted(conn.execute("SELECT * FROM date_mentions").fetchall()) == [
+            ("a1", "9 мая", "2025-05-09", "day", None),
+            ("a1", "февраль 2022", "2022-02", "month", None)]
+        assert conn.execute("""SELECT count(*) FROM information_schema.tables
+                               WHERE table_name = 'article_dates'
+                                 AND table_catalog = current_database()""").fetchone() == (0,)
+        assert conn.execute("""SELECT granularity, value, articles, languages
+                               FROM date_calendar ORDER BY ALL""").fetchall() == [
+            ("day", "2025-05-09", 1, [{"language": "ru", "relevant_articles": 1}]),
+            ("month", "2022-02", 1, [{"language": "ru", "relevant_articles": 1}]),
+            ("month", "2025-05", 1, [{"language": "ru", "relevant_articles": 1}])]
+    finally:
+        conn.close()

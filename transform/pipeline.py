@@ -53,7 +53,7 @@ def extract_record(page: Page) -> dict[str, Any]:
 MENTION_SCHEMA = {"article_id": pl.String, "entity_id": pl.String, "surface": pl.String,
                   "count": pl.Int32, "in_title": pl.Boolean}
 DATE_SCHEMA = {"article_id": pl.String, "surface": pl.String, "value": pl.String,
-               "granularity": pl.String}
+               "granularity": pl.String, "resolved_from": pl.String}
 
 
 def _rows_of(notes: pl.DataFrame, column: str, schema: dict[str, pl.DataType]) -> pl.DataFrame:

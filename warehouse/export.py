@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 
-_FLAT_TABLES = ("entities", "mentions", "fetches", "runs")
+_FLAT_TABLES = ("entities", "mentions", "date_mentions", "fetches", "runs")
 
 
 class ExportError(RuntimeError):

@@ -212,17 +212,22 @@ def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
             GROUP BY article_id, entity_id, surface""")
     dates = _staged(batch, "dates")
     if dates:
-        # Like mentions: the dates of an article's current text, replaced as a whole.
+        # Like mentions: the dates of an article's current text, replaced as a whole. One
+        # row per (value, granularity), the first surface kept. A batch staged before
+        # resolved_from was recorded has none: NULL, as migration 9 leaves older rows.
+        staged = {r[0] for r in conn.execute(f"DESCRIBE SELECT * FROM {dates}").fetchall()}
+        resolved_from = "resolved_from" if "resolved_from" in staged else "NULL"
         conn.execute("""
-            DELETE FROM article_dates
+            DELETE FROM date_mentions
             WHERE article_id IN (SELECT article_id FROM applied_articles)""")
         conn.execute(f"""
-            INSERT INTO article_dates BY NAME
-            SELECT article_id, value, granularity, first(surface ORDER BY surface) AS surface
+            INSERT INTO date_mentions BY NAME
+            SELECT article_id, surface, value, granularity,
+                   {resolved_from}::VARCHAR AS resolved_from
             FROM {dates}
             WHERE article_id IN (SELECT article_id FROM applied_articles)
-            GROUP BY article_id, value, granularity""")
-
+            QUALIFY row_number() OVER (PARTITION BY article_id, value, granularity
+                                       ORDER BY surface) = 1""")
 
 def load_fetch_state(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
     """Feed validators and source health from a batch (inside the caller's transaction).

@@ -255,6 +255,27 @@ def _article_dates(conn: duckdb.DuckDBPyConnection) -> None:
         )""")
 
 
+@migration(9, "date_mentions (with resolved_from) replaces article_dates; date_calendar")
+def _date_mentions(conn: duckdb.DuckDBPyConnection) -> None:
+    from warehouse.views import VIEWS_V9, create_views
+
+    conn.execute("""
+        CREATE TABLE date_mentions (
+            article_id VARCHAR NOT NULL,
+            surface VARCHAR NOT NULL,
+            value VARCHAR NOT NULL,
+            granularity VARCHAR NOT NULL,
+            resolved_from VARCHAR,
+            PRIMARY KEY (article_id, value, granularity)
+        )""")
+    # Rows loaded before resolved_from was recorded keep it NULL until `sinorus reprocess`.
+    conn.execute("""
+        INSERT INTO date_mentions (article_id, surface, value, granularity)
+        SELECT article_id, surface, value, granularity FROM article_dates""")
+    conn.execute("DROP TABLE article_dates")
+    create_views(conn, VIEWS_V9)
+
+
 def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
     exists = conn.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' "
@@ -293,8 +314,9 @@ class _KeylessDDL:
         return getattr(self._conn, name)
 
 
-def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
-    """Bring the schema up to date; returns the versions applied."""
+def migrate(conn: duckdb.DuckDBPyConnection, up_to: int | None = None) -> list[int]:
+    """Bring the schema up to date (or to version ``up_to``, to build an older warehouse
+    in tests); returns the versions applied."""
     target = cast(duckdb.DuckDBPyConnection, _KeylessDDL(conn)) if is_lake(conn) else conn
     _create_bookkeeping(conn, target)
     done = applied_versions(conn)
@@ -305,7 +327,7 @@ def migrate(conn: duckdb.DuckDBPyConnection) -> list[int]:
             f"(knows up to {latest_version()}); upgrade sinorus to open it")
     applied = []
     for version, name, step in MIGRATIONS:
-        if version in done:
+        if version in done or (up_to is not None and version > up_to):
             continue
 
         def apply(version: int = version, name: str = name, step: Migration = step) -> bool:

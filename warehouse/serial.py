@@ -66,6 +66,8 @@ def ensure_serial_table(conn: duckdb.DuckDBPyConnection) -> None:
             return
         except duckdb.Error as exc:
             rollback(conn)
+            if _table_exists(conn, SERIAL_TABLE):
+                return  # another writer committed it between our check and our CREATE
             if not is_retryable(exc) or attempt == ATTEMPTS - 1:
                 raise
             backoff(attempt)

@@ -120,7 +120,44 @@ VIEWS_V3: dict[str, str] = {
 }
 
 
+# Migration 9. The calendar of the periods the texts talk about (date_mentions): a month row
+# counts the articles naming the month or any day of it, once each. Years and weeks are
+# left out. The languages are those of the relevant articles, most frequent first.
+VIEWS_V9: dict[str, str] = {
+    "date_calendar": """
+        WITH refs AS (
+            SELECT article_id, granularity, value FROM date_mentions
+            WHERE granularity IN ('day', 'month')
+            UNION
+            SELECT article_id, 'month', left(value, 7) FROM date_mentions
+            WHERE granularity = 'day'),
+        counted AS (
+            SELECT r.granularity, r.value, a.is_relevant, a.published_at,
+                   coalesce(a.language, 'und') AS language
+            FROM refs r JOIN articles a USING (article_id)
+            WHERE a.duplicate_of IS NULL),
+        languages AS (
+            SELECT granularity, value,
+                   list(struct_pack(language := language, relevant_articles := n)
+                        ORDER BY n DESC, language) AS languages
+            FROM (SELECT granularity, value, language, count(*) AS n
+                  FROM counted WHERE is_relevant GROUP BY ALL)
+            GROUP BY ALL)
+        SELECT c.granularity, c.value,
+               try_cast(CASE c.granularity WHEN 'month' THEN c.value || '-01'
+                        ELSE c.value END AS DATE) AS period_start,
+               count(*) AS articles,
+               count(*) FILTER (WHERE c.is_relevant) AS relevant_articles,
+               coalesce(any_value(l.languages), []) AS languages,
+               min(c.published_at) AS first_published_at,
+               max(c.published_at) AS last_published_at
+        FROM counted c LEFT JOIN languages l USING (granularity, value)
+        GROUP BY c.granularity, c.value""",
+}
+
+
 def create_views(conn: duckdb.DuckDBPyConnection, views: dict[str, str]) -> None:
     """CREATE OR REPLACE every view of ``views``, in order (later views may use earlier)."""
     for name, sql in views.items():
         conn.execute(f"CREATE OR REPLACE VIEW {name} AS {sql}")
+
