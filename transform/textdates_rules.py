@@ -306,6 +306,7 @@ def lang_rules(code: str) -> Lang:
     plain = sorted((re.escape(w) for w in literal if not w.startswith("[")), key=len,
                    reverse=True)
     trigger = "|".join([r"\d+", *cls, *plain])
+    assert len(rules) < 63, "a window marks its rules as bits of an Int64"
     return Lang(
         rules=tuple(rules),
         names={"month_name": _lookup([[m, a] for m, a in zip(months, abbr, strict=True)], True),
