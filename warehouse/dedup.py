@@ -105,7 +105,11 @@ def _confirmed_pairs(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, fl
                         greatest(s.article_id, o.article_id) AS b
         FROM bands s JOIN bands o
           ON s.band = o.band AND s.key = o.key AND s.article_id <> o.article_id
-        WHERE s.article_id IN (SELECT article_id FROM staged_articles)""").to_arrow_table()
+        WHERE s.article_id IN (SELECT article_id FROM staged_articles)
+          -- a pair of two staged articles once, not from both sides
+          AND (s.article_id < o.article_id
+               OR o.article_id NOT IN (SELECT article_id FROM staged_articles))
+        """).to_arrow_table()
     if candidates.num_rows:
         sims = _similarities(conn, candidates["a"], candidates["b"])
         near = np.flatnonzero(sims >= NEAR_DUPLICATE_THRESHOLD)
