@@ -31,7 +31,7 @@ from flows.pool import ExtractionPool, PageFailure
 from flows.progress import reporter
 from ingest.config import ExtractSettings
 from ingest.discover import Candidate
-from ingest.fetch import FetchResult, decoded_text
+from ingest.fetch import FetchResult
 from transform.pipeline import Page, extract_record, tables_from_records
 from warehouse.stage import RunStaging, write_tables
 
@@ -161,8 +161,9 @@ class BatchStream:
         """Take one fetched page; waits while ``max_pending`` batches are in flight."""
         page = Page(url=candidate.url, final_url=result.final_url or candidate.url,
                     source=candidate.source, fetched_at=result.fetched_at,
-                    html=decoded_text(result), feed_published_at=candidate.published_at,
-                    source_language=candidate.language or source_language)
+                    html=result.body or b"", feed_published_at=candidate.published_at,
+                    source_language=candidate.language or source_language,
+                    content_type=result.content_type)
         self._batch.append((page, result))
         if len(self._batch) >= self.batch_size:
             await self._submit()

@@ -5,6 +5,11 @@ One file per run, ``<data_dir>/archive/<run_id>.warc.gz``, written as responses 
 for microsecond dates) and flushed after each pair, so a killed run keeps what it fetched.
 Each response is also a :class:`Capture`, a row of the warehouse's ``captures`` index.
 
+Gzipping a page costs as much CPU as a good part of fetching it, so the fetcher hands the
+writing to one thread of the archive's own (:meth:`WarcArchive.record_async`; zlib and
+hashlib let the event loop run meanwhile), and records are gzipped at level
+:data:`GZIP_LEVEL`, not warcio's 9.
+
 Payloads are stored as the fetcher kept them: decompressed (the original
 ``Content-Encoding`` is kept as ``X-Sinorus-Original-Content-Encoding``, and
 ``Content-Length`` is the stored length). What discovery knew about a page (its source, the
@@ -14,8 +19,12 @@ can be indexed again without the warehouse (:func:`index_warc`).
 
 from __future__ import annotations
 
+import asyncio
 import os
+import threading
+import zlib
 from collections.abc import Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
@@ -34,6 +43,9 @@ _DROPPED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-en
 _META = "WARC-Sinorus-"
 # Run ids start with their UTC time: 20261129T020000Z-1a2b3c.
 _RUN_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
+# On news pages level 3 costs a third of the CPU of level 9 for files ~8 % larger
+# (docs/throughput.md); levels 1-3 cost about the same, 3 compresses better.
+GZIP_LEVEL = 3
 
 
 def archive_dir(data_dir: Path) -> Path:
@@ -73,21 +85,42 @@ class WarcArchive:
         self.user_agent = user_agent
         self.captures: list[Capture] = []
         self._fh: BinaryIO | None = None
-        self._writer: WARCWriter | None = None
+        # Builds records uncompressed; each is gzipped here as a member of its own.
+        self._writer = WARCWriter(BytesIO(), gzip=False, warc_version="1.1")
+        self._lock = threading.Lock()  # one record pair at a time, in the file and captures
+        self._thread: ThreadPoolExecutor | None = None
 
-    def _open(self) -> WARCWriter:
-        if self._writer is None:
-            self._fh = open(self.path, "ab")  # noqa: SIM115 - kept open for the whole run
-            self._writer = WARCWriter(self._fh, gzip=True, warc_version="1.1")
-        return self._writer
+    def _member(self, record: Any) -> bytes:
+        """One WARC record as one gzip member."""
+        buffer = BytesIO()
+        self._writer.out = buffer
+        self._writer.write_record(record)
+        compressor = zlib.compressobj(GZIP_LEVEL, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+        return compressor.compress(buffer.getbuffer()) + compressor.flush()
+
+    async def record_async(self, result: FetchResult,
+                           note: Mapping[str, str | None] | None = None) -> Capture | None:
+        """:meth:`record` in the archive's writer thread; returns once the pair is flushed."""
+        if result.status is None:
+            return None
+        if self._thread is None:
+            self._thread = ThreadPoolExecutor(1, thread_name_prefix="warc-writer")
+        return await asyncio.get_running_loop().run_in_executor(
+            self._thread, self.record, result, note)
 
     def record(self, result: FetchResult, note: Mapping[str, str | None] | None = None
                ) -> Capture | None:
         """Append the response behind ``result`` (if one arrived) and its request."""
         if result.status is None:
             return None  # no HTTP response: nothing to archive, the fetch log says why
-        writer = self._open()
-        assert self._fh is not None
+        with self._lock:
+            return self._record(result, note)
+
+    def _record(self, result: FetchResult, note: Mapping[str, str | None] | None
+                ) -> Capture:
+        writer = self._writer
+        if self._fh is None:
+            self._fh = open(self.path, "ab")  # noqa: SIM115 - kept open for the whole run
         note = dict(note or {})
         target = result.final_url or result.url
         date = result.fetched_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
@@ -118,11 +151,13 @@ class WarcArchive:
                                           is_http_request=True),
             warc_headers_dict={"WARC-Date": date, "WARC-Concurrent-To":
                                response.rec_headers.get_header("WARC-Record-ID")})
+        response_member = self._member(response)
+        request_member = self._member(request)
         offset = self._fh.tell()
-        writer.write_record(response)
-        length = self._fh.tell() - offset
-        writer.write_record(request)
+        self._fh.write(response_member)
+        self._fh.write(request_member)
         self._fh.flush()
+        length = len(response_member)
         capture = Capture(
             warc_file=self.path.name, offset=offset, length=length, url=result.url,
             final_url=result.final_url, status=result.status, content_type=result.content_type,
@@ -134,11 +169,15 @@ class WarcArchive:
         return capture
 
     def close(self) -> None:
-        if self._fh is not None:
-            self._fh.flush()
-            os.fsync(self._fh.fileno())
-            self._fh.close()
-            self._fh = self._writer = None
+        if self._thread is not None:
+            self._thread.shutdown(wait=True)
+            self._thread = None
+        with self._lock:
+            if self._fh is not None:
+                self._fh.flush()
+                os.fsync(self._fh.fileno())
+                self._fh.close()
+                self._fh = None
 
 
 def read_payload(directory: Path, warc_file: str, offset: int) -> bytes:

@@ -258,7 +258,8 @@ class Fetcher:
         result.retry_later = result.retry_later or result.transient or \
             result.outcome in _RETRY_LATER
         if self.archive is not None:
-            self.archive.record(result, note)  # before an unchanged body is dropped below
+            # Before an unchanged body is dropped below; gzipped off the event loop.
+            await self.archive.record_async(result, note)
         if entry is not None and result.ok and result.body_sha1 == entry.body_sha1:
             result.outcome = "not_modified"
             result.reason = "body unchanged since the last run (same SHA-1)"

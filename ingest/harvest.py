@@ -161,7 +161,7 @@ async def harvest(source: Source, fetcher: Fetcher, is_known: Callable[[str], bo
     slots = page_slots or asyncio.Semaphore(DEFAULT_PAGE_SLOTS)
 
     async def fetch_page(cand: Candidate) -> FetchResult:
-        async with slots:
+        async with fetcher.politeness.host(cand.url).admission(), slots:
             page = await fetcher.fetch(
                 cand.url, source=source.name, kind="page",
                 note={"feed_published_at": cand.published_at,

@@ -47,6 +47,7 @@ class HostState:
         self.consecutive_failures = 0
         self.unavailable: HostUnavailable | None = None
         self._semaphore = asyncio.Semaphore(concurrency)
+        self._admitted = asyncio.Semaphore(concurrency)
         self._lock = asyncio.Lock()
 
     def check(self) -> None:
@@ -74,6 +75,17 @@ class HostState:
                         self.check()
                     await asyncio.sleep(self.next_start - now)
                 self.next_start = now + self.delay_s
+            yield
+
+    @contextlib.asynccontextmanager
+    async def admission(self) -> AsyncIterator[None]:
+        """One of the host's places among the pages being fetched and handed on.
+
+        A page waits here for its host before it takes one of the run's page slots
+        (ingest/harvest.py): otherwise the slots fill with pages of one host waiting for
+        their polite turns, and the other hosts, free to answer, stay idle.
+        """
+        async with self._admitted:
             yield
 
     def slow_down(self, delay_s: float) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import gzip
 from datetime import UTC, datetime
 from pathlib import Path
@@ -68,6 +69,25 @@ def test_a_file_cut_short_by_a_killed_run_keeps_its_complete_records(tmp_path: P
     with open(archive.path, "r+b") as fh:
         fh.truncate(cut.offset + cut.length // 2)
     assert list(index_warc(archive.path)) == [kept]
+
+
+def test_records_written_from_many_fetches_at_once_are_whole_and_indexed(
+        tmp_path: Path) -> None:
+    # The fetcher archives from its writer thread while other fetches go on.
+    archive = WarcArchive(tmp_path, RUN)
+    bodies = {f"http://a.test/{i}": (f"<p>{i}</p>" * (1 + 500 * (i % 3))).encode()
+              for i in range(40)}
+
+    async def archive_all() -> list[object]:
+        return await asyncio.gather(*(archive.record_async(_result(url, body))
+                                      for url, body in bodies.items()))
+
+    returned = asyncio.run(archive_all())
+    archive.close()
+    assert sorted(returned, key=lambda c: c.offset) == archive.captures  # type: ignore[attr-defined]
+    assert list(index_warc(archive.path)) == archive.captures
+    assert {c.url: read_payload(tmp_path, c.warc_file, c.offset)
+            for c in archive.captures} == bodies
 
 
 def test_the_stored_http_headers_describe_the_stored_body(tmp_path: Path) -> None:

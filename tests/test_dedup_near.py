@@ -19,6 +19,7 @@ from tests.dedup_texts import (
     WIRE_TITLE,
 )
 from transform.fingerprint import NEAR_DUPLICATE_THRESHOLD, signature, similarity
+from warehouse import dedup
 
 DAY1 = datetime(2026, 1, 1, 2, 0, tzinfo=UTC)
 DAY2 = datetime(2026, 1, 2, 2, 0, tzinfo=UTC)
@@ -97,3 +98,25 @@ def test_an_edit_that_breaks_the_likeness_splits_the_cluster(tmp_path: Path) -> 
     publish(db, articles(dict(url="https://b.test/gas", text=OTHER, fetched_at=DAY2)), "r2")
     assert _clusters(db)["https://b.test/gas"] == ("https://b.test/gas", None, None)
     assert rows(db, "SELECT count(*) FROM near_duplicates") == [(0,)]
+
+
+def test_band_keys_shared_by_more_articles_than_the_cap_give_no_candidates(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The story is there twice, so every key the bylined copy shares with it is held by
+    # three articles: over a cap of two, the near copy is not found. Exact copies are
+    # found on their content hash, not through band keys.
+    items = articles(dict(url="https://wire.test/gas", text=WIRE, fetched_at=DAY1),
+                     dict(url="https://a.test/gas", text=WIRE, fetched_at=DAY2),
+                     dict(url="https://b.test/gas", text=BYLINED, fetched_at=DAY2))
+    wire = "https://wire.test/gas"
+    capped, uncapped = tmp_path / "capped" / "w.duckdb", tmp_path / "uncapped" / "w.duckdb"
+    for db in (capped, uncapped):
+        db.parent.mkdir()
+    publish(uncapped, items, "r1")
+    assert _clusters(uncapped)["https://b.test/gas"] == (wire, wire, "near")
+    monkeypatch.setattr(dedup, "MAX_ARTICLES_PER_BAND_KEY", 2)
+    publish(capped, items, "r1")
+    clusters = _clusters(capped)
+    assert clusters["https://a.test/gas"] == (wire, wire, "exact")
+    assert clusters["https://b.test/gas"] == ("https://b.test/gas", None, None)
+    assert rows(capped, "SELECT kind FROM near_duplicates") == [("exact",)]

@@ -67,3 +67,20 @@ def test_a_failed_run_stops_the_workers() -> None:
     while _pool_workers() and time.monotonic() < deadline:
         time.sleep(0.1)
     assert _pool_workers() == []
+
+
+def test_a_page_handed_over_as_fetched_bytes_is_decoded_in_the_worker() -> None:
+    # The fetching process hands the body as it came; the worker decodes it with the
+    # HTTP header's charset, exactly as the same page decoded beforehand.
+    title = "Россия и Китай подписали соглашение"
+    text = f"{title}. " + "Москва и Пекин договорились о торговле и энергетике. " * 20
+    html = html_page(title, text).decode().replace("charset='utf-8'", "")
+    fetched = Page(url="http://127.0.0.1/ru/1", final_url="http://127.0.0.1/ru/1",
+                   source="test", fetched_at=NOW, html=html.encode("cp1251"),
+                   content_type="text/html; charset=windows-1251")
+    decoded = Page(url=fetched.url, final_url=fetched.final_url, source="test",
+                   fetched_at=NOW, html=html)
+    with ExtractionPool(workers=1) as pool:
+        [record] = asyncio.run(pool.extract([fetched]))
+    assert record == extract_record(decoded)
+    assert isinstance(record, dict) and "Пекин" in record["text"]

@@ -7,6 +7,7 @@ run (on another host: another port of 127.0.0.1) were fetched.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import time
 from datetime import UTC, datetime, timedelta
@@ -15,7 +16,8 @@ from typing import Any
 
 import pytest
 
-from ingest.fetch import FetchResult, retry_after_seconds
+from ingest.fetch import Fetcher, FetchResult, retry_after_seconds
+from ingest.harvest import harvest
 from ingest.robots import policy_from_result
 from tests.faultsite import (
     USER_AGENT,
@@ -103,6 +105,30 @@ def test_crawl_delay_is_honoured(site: FaultSite, other_site: FaultSite) -> None
     assert len(starts) == 3
     # Arrival times at the server, so allow for scheduling jitter under load.
     assert all(b - a >= 0.8 for a, b in itertools.pairwise(starts)), starts
+
+
+def test_pages_waiting_for_a_slow_host_leave_the_page_slots_to_other_hosts(
+        site: FaultSite, other_site: FaultSite) -> None:
+    # The slow host's pages come first in the feed and would fill both page slots, each
+    # waiting a second for its turn; they wait for their host instead.
+    site.serve("/robots.txt", b"User-agent: *\nCrawl-delay: 1\n",
+               headers={"Content-Type": "text/plain"})
+    slow = [site.page(f"/slow/{i}.html") for i in range(4)]
+    fast = [other_site.page(f"/fast/{i}.html") for i in range(4)]
+    feed = other_site.feed("/feed.xml", slow + fast)
+
+    async def main() -> list[FetchResult]:
+        async with Fetcher(settings(max_crawl_delay_s=2.0)) as fetcher:
+            result = await harvest(feed_source(feed), fetcher, lambda _u: False, 100,
+                                   page_slots=asyncio.Semaphore(2))
+            return [r for _, r in result.pages]
+
+    assert all(r.ok for r in asyncio.run(main()))
+    slow_starts = sorted(r.at for r in _page_hits(site))
+    fast_starts = [r.at for r in _page_hits(other_site) if r.path.startswith("/fast/")]
+    assert len(fast_starts) == 4
+    # Every fast page was asked for before the slow host's second turn came.
+    assert max(fast_starts) < slow_starts[1], (fast_starts, slow_starts)
 
 
 def test_crawl_delay_above_the_maximum_skips_the_host(site: FaultSite,

@@ -16,8 +16,17 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from transform.fingerprint import NEAR_DUPLICATE_THRESHOLD
+from transform.fingerprint import NEAR_DUPLICATE_THRESHOLD, NUM_PERM
+
+# A band key shared by more articles than this gives no candidates: a quadratic number of
+# pairs with no near-duplicate signal (text the extractor kept on every page of a site, a
+# wire boilerplate). Measured on the N=10,000 benchmark corpus (docs/dedup.md): its largest
+# key holds 724 articles, and caps of 500 or more lose no confirmed pair there; 200 loses 3 %.
+MAX_ARTICLES_PER_BAND_KEY = 1_000
+# Candidate pairs compared at once: two gathered signature blocks of 64k x 128 x 4 bytes.
+_PAIRS_PER_CHUNK = 65_536
 
 
 def _staged_columns(conn: duckdb.DuckDBPyConnection, staged: str) -> set[str]:
@@ -51,13 +60,29 @@ def store_signatures(conn: duckdb.DuckDBPyConnection, staged: str) -> None:
         FROM staged_signatures, range(1, len(band_keys) + 1) AS b(i)""")
 
 
+def _similarities(conn: duckdb.DuckDBPyConnection, a: pa.ChunkedArray,
+                  b: pa.ChunkedArray) -> np.ndarray:
+    """Estimated similarity of each pair (a[i], b[i]), on their stored signatures."""
+    ids = pc.unique(pa.concat_arrays([*a.chunks, *b.chunks]))
+    conn.register("candidate_ids", pa.table({"article_id": ids}))
+    stored = conn.execute("""
+        SELECT article_id, minhash FROM article_signatures
+        WHERE article_id IN (SELECT article_id FROM candidate_ids)""").to_arrow_table()
+    conn.unregister("candidate_ids")
+    minhash = stored["minhash"].combine_chunks()
+    matrix = minhash.flatten().to_numpy(zero_copy_only=False).reshape(len(minhash), NUM_PERM)
+    order = stored["article_id"]
+    ia = pc.index_in(a, value_set=order).to_numpy()
+    ib = pc.index_in(b, value_set=order).to_numpy()
+    out = np.empty(len(ia), dtype=np.float64)
+    for start in range(0, len(ia), _PAIRS_PER_CHUNK):  # bounded memory for many pairs
+        part = slice(start, start + _PAIRS_PER_CHUNK)
+        out[part] = (matrix[ia[part]] == matrix[ib[part]]).mean(axis=1)
+    return out
+
+
 def _confirmed_pairs(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, float, str]]:
     """Pairs (a < b) involving a staged article: equal texts, or near ones over threshold."""
-    candidates = conn.execute("""
-        SELECT DISTINCT least(s.article_id, o.article_id), greatest(s.article_id, o.article_id)
-        FROM article_bands s JOIN article_bands o
-          ON s.band = o.band AND s.key = o.key AND s.article_id <> o.article_id
-        WHERE s.article_id IN (SELECT article_id FROM staged_articles)""").fetchall()
     exact = conn.execute("""
         SELECT DISTINCT least(s.article_id, o.article_id), greatest(s.article_id, o.article_id)
         FROM articles s JOIN articles o
@@ -66,18 +91,32 @@ def _confirmed_pairs(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, fl
           AND s.word_count > 0""").fetchall()
     pairs: dict[tuple[str, str], tuple[float, str]] = {
         (a, b): (1.0, "exact") for a, b in exact}
-    todo = [p for p in candidates if p not in pairs]
-    if todo:
-        ids = sorted({i for p in todo for i in p})
-        conn.register("candidate_ids", pa.table({"article_id": ids}))
-        sigs = {aid: np.asarray(sig, dtype=np.uint32) for aid, sig in conn.execute("""
-            SELECT article_id, minhash FROM article_signatures
-            WHERE article_id IN (SELECT article_id FROM candidate_ids)""").fetchall()}
-        conn.unregister("candidate_ids")
-        for a, b in todo:
-            sim = float(np.mean(sigs[a] == sigs[b]))
-            if sim >= NEAR_DUPLICATE_THRESHOLD:
-                pairs[(a, b)] = (round(sim, 4), "near")
+    # Only keys that a staged article shares with another, and with not too many.
+    candidates = conn.execute(f"""
+        WITH staged_bands AS (
+            SELECT * FROM article_bands
+            WHERE article_id IN (SELECT article_id FROM staged_articles)),
+        shared AS (
+            SELECT band, key FROM article_bands SEMI JOIN staged_bands USING (band, key)
+            GROUP BY band, key HAVING count(*) BETWEEN 2 AND {int(MAX_ARTICLES_PER_BAND_KEY)}),
+        bands AS (
+            SELECT * FROM article_bands SEMI JOIN shared USING (band, key))
+        SELECT DISTINCT least(s.article_id, o.article_id) AS a,
+                        greatest(s.article_id, o.article_id) AS b
+        FROM bands s JOIN bands o
+          ON s.band = o.band AND s.key = o.key AND s.article_id <> o.article_id
+        WHERE s.article_id IN (SELECT article_id FROM staged_articles)
+          -- a pair of two staged articles once, not from both sides
+          AND (s.article_id < o.article_id
+               OR o.article_id NOT IN (SELECT article_id FROM staged_articles))
+        """).to_arrow_table()
+    if candidates.num_rows:
+        sims = _similarities(conn, candidates["a"], candidates["b"])
+        near = np.flatnonzero(sims >= NEAR_DUPLICATE_THRESHOLD)
+        a_ids = candidates["a"].take(near).to_pylist()
+        b_ids = candidates["b"].take(near).to_pylist()
+        for a, b, sim in zip(a_ids, b_ids, sims[near].tolist(), strict=True):
+            pairs.setdefault((a, b), (round(sim, 4), "near"))
     return [(a, b, sim, kind) for (a, b), (sim, kind) in sorted(pairs.items())]
 
 
