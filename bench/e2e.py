@@ -184,8 +184,49 @@ class TreeMonitor(threading.Thread):
         self.join()
 
 
-def run_sinorus(config: Path, db: Path, log_to: Path, name: str) -> Step:
+class PrefectServer:
+    """``prefect server start`` on loopback with its own home, started before the runs: a
+    nightly deployment watched in the UI runs against a server that is always up, so its
+    start-up (≈ 15 CPU-seconds of imports and migrations) is not part of a run."""
+
+    def __init__(self, home: Path) -> None:
+        import socket
+
+        import httpx
+
+        home.mkdir(parents=True, exist_ok=True)
+        with socket.socket() as sock:
+            sock.bind(("127.0.0.1", 0))
+            port = sock.getsockname()[1]
+        self.url = f"http://127.0.0.1:{port}/api"
+        env = {k: v for k, v in os.environ.items() if not k.startswith("PREFECT_")}
+        env.update(PREFECT_HOME=str(home), PREFECT_SERVER_ANALYTICS_ENABLED="false")
+        self._log = (home / "server.log").open("wb")
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1",
+             "--port", str(port)], env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                if httpx.get(f"{self.url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"prefect server did not start, see {home / 'server.log'}")
+            time.sleep(0.5)
+
+    def stop(self) -> None:
+        self._process.terminate()
+        self._process.wait(30)
+        self._log.close()
+
+
+def run_sinorus(config: Path, db: Path, log_to: Path, name: str,
+                api_url: str | None = None) -> Step:
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with log_to.open("w", encoding="utf-8") as out:
@@ -324,6 +365,10 @@ def render_report(args: argparse.Namespace, steps: list[Step], limit: Step, firs
         f"{load[0]:.1f} before, {first.extra.get('load', 0):.1f} on average during the first "
         f"run, {load[1]:.1f} after (2 cores: above ~2, other sessions shared the machine).",
         "", "```", command, "```", "", render_table(steps), "",
+        ("- Prefect: a `prefect server start` on loopback, started before the runs (as a "
+         "deployment's server is always up; its CPU is not in the runs')"
+         if args.prefect_server else
+         "- Prefect: its temporary server, started by each run (inside the run's time and CPU)"),
         (f"- e2e / limit: **{ratio:.2f}** in pages per wall-clock second (target ≥ 0.8 at "
          f"N=10,000, 50 ms); {cpu_ratio:.2f} in pages per CPU second, which a busy machine "
          "disturbs less") if limit.pages else "- e2e / limit: not measured (--skip-limit)",
@@ -338,9 +383,9 @@ def render_report(args: argparse.Namespace, steps: list[Step], limit: Step, firs
     return "\n".join(lines)
 
 
-def write_docs(block: str, pages: int, latency_ms: float) -> None:
-    begin = f"<!-- e2e N={pages} latency={latency_ms:g} begin -->"
-    end = f"<!-- e2e N={pages} latency={latency_ms:g} end -->"
+def write_docs(block: str, pages: int, latency_ms: float, mode: str = "") -> None:
+    key = f"e2e N={pages} latency={latency_ms:g}{mode}"
+    begin, end = f"<!-- {key} begin -->", f"<!-- {key} end -->"
     text = DOCS.read_text("utf-8")
     new = f"{begin}\n{block}\n{end}"
     if begin in text and end in text:
@@ -393,6 +438,9 @@ def main() -> None:
     parser.add_argument("--peer-venvs", type=Path, default=Path("/work/bench-venvs"))
     parser.add_argument("--setup-peers", action="store_true",
                         help="create the peers' virtualenvs and exit")
+    parser.add_argument("--prefect-server", action="store_true",
+                        help="run against a Prefect server started beforehand (as a "
+                             "deployment does) instead of Prefect's temporary one per run")
     parser.add_argument("--write-docs", action="store_true")
     args = parser.parse_args()
     if args.setup_peers:
@@ -415,6 +463,8 @@ def main() -> None:
     log = workdir / "requests.tsv"
     log.unlink(missing_ok=True)
     server = Server(corpus, args.latency_ms, log)
+    prefect = PrefectServer(workdir / "prefect-home") if args.prefect_server else None
+    api_url = prefect.url if prefect else None
     steps = [limit] if limit.pages else []
     peers: list[Step] = []
     try:
@@ -423,7 +473,8 @@ def main() -> None:
                      args.per_host_delay_s)
         shutil.rmtree(workdir / "run", ignore_errors=True)
         db = workdir / "run" / "warehouse.duckdb"
-        first = run_sinorus(config, db, workdir / "run1.log", "`sinorus run`, fresh warehouse")
+        first = run_sinorus(config, db, workdir / "run1.log", "`sinorus run`, fresh warehouse",
+                            api_url)
         time.sleep(1.5)  # the server flushes its log every second
         counts = warehouse_counts(db) if db.exists() else {"articles": 0}
         fetched, peaks = page_requests(log, first.extra["start"], first.extra["end"])
@@ -437,7 +488,7 @@ def main() -> None:
             first.note += f"; pages fetched from +{span[0]:.0f} s to +{span[1]:.0f} s"
         print(f"first run: {first.seconds:.1f} s, {first.pages_per_s:.1f} pages/s", flush=True)
         rerun = run_sinorus(config, db, workdir / "run2.log",
-                            "`sinorus run` again, nothing changed")
+                            "`sinorus run` again, nothing changed", api_url)
         time.sleep(1.5)
         fetched_again, _ = page_requests(log, rerun.extra["start"], rerun.extra["end"])
         after = warehouse_counts(db)
@@ -459,12 +510,15 @@ def main() -> None:
             steps += peers
     finally:
         server.stop()
+        if prefect:
+            prefect.stop()
     report = render_report(args, steps, limit, first, rerun, peers,
                            (load_before, os.getloadavg()[0]), command)
     print(report)
     (workdir / "report.md").write_text(report + "\n", "utf-8")
     if args.write_docs:
-        write_docs(report, args.pages, args.latency_ms)
+        write_docs(report, args.pages, args.latency_ms,
+                   " prefect-server" if args.prefect_server else "")
 
 
 if __name__ == "__main__":
