@@ -26,6 +26,9 @@ def apply_defaults(quiet_logs: bool = False) -> None:
         # Without a Prefect server nobody reads Prefect's own log lines: the terminal
         # gets sinorus's progress and summary instead. With a server they go to its UI.
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
+        # The temporary server is a child in the terminal's process group: a Ctrl-C
+        # reaches it mid-request and it would log the interrupted transaction's traceback.
+        os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "CRITICAL")
 
 
 def stop_ephemeral_servers() -> None:
