@@ -23,7 +23,6 @@ from flows.nightly import publish_pending
 from flows.pool import ExtractionPool, PageFailure
 from ingest.archive import Capture, archive_dir, index_warc, read_payload, warc_files
 from ingest.config import Config
-from ingest.encoding import decode_body
 from transform.annotate import entities_frame
 from transform.pipeline import Page, tables_from_records
 from warehouse.backend import Warehouse
@@ -124,5 +123,5 @@ def _page(directory: Path, c: Capture) -> Page:
     """The page as the nightly run handed it to extraction (see flows.batches.BatchStream)."""
     payload = read_payload(directory, c.warc_file, c.offset)
     return Page(url=c.url, final_url=c.final_url or c.url, source=c.source or "",
-                fetched_at=c.fetched_at, html=decode_body(payload, c.content_type)[0],
+                fetched_at=c.fetched_at, html=payload, content_type=c.content_type,
                 feed_published_at=c.feed_published_at, source_language=c.source_language)

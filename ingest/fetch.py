@@ -27,7 +27,6 @@ import httpx
 from ingest.archive import WarcArchive
 from ingest.conditional import CONDITIONAL_KINDS, CacheEntry, body_sha1, conditional_headers
 from ingest.config import FetchSettings
-from ingest.encoding import decode_body
 from ingest.netguard import BlockedAddressError, GuardedTransport
 from ingest.politeness import HostState, HostUnavailable, Politeness
 from ingest.robots import RobotsCache
@@ -415,8 +414,3 @@ class Fetcher:
                     result.reason = f"body is {name} (served as {media or 'no type'}), not HTML"
                     result.body = None
                     return
-
-
-def decoded_text(result: FetchResult) -> str:
-    """The body of a fetched page as text (header charset, BOM, meta tag, detection)."""
-    return decode_body(result.body or b"", result.content_type)[0]

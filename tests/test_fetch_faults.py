@@ -14,7 +14,8 @@ from typing import Any
 
 import pytest
 
-from ingest.fetch import FetchResult, _decode_content, _TooLarge, backoff_s, decoded_text
+from ingest.encoding import decode_body
+from ingest.fetch import FetchResult, _decode_content, _TooLarge, backoff_s
 from tests.faultsite import (
     FaultSite,
     Reply,
@@ -189,7 +190,7 @@ def test_page_declared_utf8_that_is_windows_1251(site: FaultSite) -> None:
     log = _run(site, ["/ru.html"])
     result = row(log, site.url("/ru.html"))
     assert result.outcome == "ok"
-    decoded = decoded_text(result)
+    decoded = decode_body(result.body or b"", result.content_type)[0]
     assert "Москва и Пекин подписали" in decoded
     assert "Россия и Китай" in decoded
 
