@@ -27,6 +27,7 @@ import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
 
+from flows.heap import release_free_heap
 from flows.pool import ExtractionPool, PageFailure
 from flows.progress import reporter
 from ingest.config import ExtractSettings
@@ -174,7 +175,12 @@ class BatchStream:
             return
         await self._slots.acquire()
         self._submitted += 1
-        job = asyncio.create_task(self._run(batch, self._submitted), context=self._context)
+        # A copy per batch: a task runs inside the context it is given, and Prefect's task
+        # engine sets its run context and transaction there. Batches sharing one context
+        # made each running batch the parent transaction of the next, which then held every
+        # batch's pages (as task parameters) until the run ended.
+        job = asyncio.create_task(self._run(batch, self._submitted),
+                                  context=self._context.copy())
         self._running.add(job)
         job.add_done_callback(self._running.discard)
 
@@ -194,6 +200,8 @@ class BatchStream:
             if page.url in failed:  # the fetch went well; the page could not be extracted
                 result.outcome, result.reason = "extract_failed", failed[page.url]
         self.outcomes.append(outcome)
+        del batch  # the batch's bodies are garbage now: hand their memory back
+        release_free_heap()
         return outcome
 
     async def close(self) -> None:
