@@ -25,6 +25,7 @@ from prefect.logging import get_run_logger
 from prefect.states import Completed, Failed, State
 
 from flows.batches import BatchStream, batch_runner
+from flows.heap import limit_heap_growth
 from flows.progress import reporter
 from flows.report import headline_markdown, source_table, verdict
 from ingest.archive import WarcArchive, archive_dir, expired_warc_files
@@ -437,6 +438,7 @@ async def nightly_ingest(config_path: str = "sources.toml", db_path: str | None 
     """
     config = load_config(config_path).with_db(db_path)
     spec = parse_shard(shard) if shard else None
+    limit_heap_growth()  # every page body passes through this process (flows/heap.py)
     try:
         summary = await run_pipeline(config, spec)
     except (WarehouseBusyError, WarehouseError) as exc:

@@ -86,6 +86,7 @@ async def _fetch_document(fetcher: Fetcher, url: str, source: Source, kind: str,
         except (ValueError, OSError) as exc:
             return InvalidDocument(url, f"bad gzip: {exc}")
     parsed = parse_feed(body, result.final_url or url, source.name, source.language)
+    result.release_body()  # its entries are read; a large site has hundreds of sitemaps
     if isinstance(parsed, InvalidDocument):
         # The download was fine, the document is not: say so in the fetch log.
         result.outcome, result.reason = "invalid_document", parsed.reason
