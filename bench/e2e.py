@@ -117,6 +117,11 @@ class Server:
             time.sleep(0.1)
         self.base_urls: dict[str, str] = json.loads(self.ready.read_text("utf-8"))
 
+    def cpu_s(self) -> float:
+        """CPU-seconds the server has spent so far: on a real site that is not ours."""
+        times = psutil.Process(self.process.pid).cpu_times()
+        return times.user + times.system
+
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=30)
@@ -157,7 +162,27 @@ class TreeMonitor(threading.Thread):
         self.peak_main = 0
         self.most_processes = 0
         self.loads: list[float] = []  # 1-minute load average: how shared the machine was
+        self._cpu: dict[int, tuple[str, float]] = {}  # pid -> (role, CPU-s at last sample)
         self._done = threading.Event()
+
+    def _role(self, proc: psutil.Process) -> str:
+        if proc.pid == self.root.pid:
+            return "flow process"
+        cmdline = " ".join(proc.cmdline())
+        if "forkserver" in cmdline:
+            return "forkserver"
+        if "prefect" in cmdline and "server" in cmdline:
+            return "Prefect server"
+        return "pool workers" if "multiprocessing" in cmdline else "other"
+
+    @property
+    def cpu_by_role(self) -> dict[str, float]:
+        """CPU-seconds per kind of process, as last sampled (a process that ended loses
+        at most its last 0.2 s)."""
+        out: dict[str, float] = {}
+        for role, seconds in self._cpu.values():
+            out[role] = out.get(role, 0.0) + seconds
+        return out
 
     def run(self) -> None:
         while not self._done.is_set():
@@ -169,8 +194,11 @@ class TreeMonitor(threading.Thread):
             for proc in procs:
                 try:
                     rss = proc.memory_info().rss
+                    times = proc.cpu_times()
+                    role = self._cpu[proc.pid][0] if proc.pid in self._cpu else self._role(proc)
                 except psutil.Error:
                     continue
+                self._cpu[proc.pid] = (role, times.user + times.system)
                 total += rss
                 if proc.pid == self.root.pid:
                     self.peak_main = max(self.peak_main, rss)
@@ -227,7 +255,6 @@ def run_sinorus(config: Path, db: Path, log_to: Path, name: str,
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     if api_url:
         env["PREFECT_API_URL"] = api_url
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     with log_to.open("w", encoding="utf-8") as out:
         process = subprocess.Popen(
@@ -238,11 +265,13 @@ def run_sinorus(config: Path, db: Path, log_to: Path, name: str,
         code = process.wait()
         monitor.stop()
     seconds = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    # The pool's workers are the forkserver's children, not the run's: RUSAGE_CHILDREN
+    # misses them when the forkserver outlives them, so the CPU is the sampled tree's.
+    cpu = sum(monitor.cpu_by_role.values())
     step = Step(name, 0, seconds, cpu, monitor.peak,
                 extra={"exit": code, "start": time.time() - seconds, "end": time.time(),
                        "peak_main": monitor.peak_main, "processes": monitor.most_processes,
+                       "cpu_by_role": monitor.cpu_by_role,
                        "load": sum(monitor.loads) / max(1, len(monitor.loads))})
     if code != 0:
         step.note = f"exit code {code}, see {log_to}"
@@ -376,6 +405,10 @@ def render_report(args: argparse.Namespace, steps: list[Step], limit: Step, firs
         f"- peak RSS of the first run, whole process tree: **{_mb(first.peak_rss)}** "
         f"(main process alone {_mb(first.extra.get('peak_main'))}; at most "
         f"{first.extra.get('processes')} processes)",
+        "- CPU-seconds of the first run by process: " + ", ".join(
+            f"{role} {seconds:,.0f}" for role, seconds in sorted(
+                first.extra.get("cpu_by_role", {}).items(), key=lambda kv: -kv[1]))
+        + f"; the corpus server (not in the run's CPU) {first.extra.get('server_cpu', 0):,.0f}",
         (f"- sinorus's pages/s over each peer's: {', '.join(factors) or '—'} (above 1 = "
          f"sinorus faster; peers ran on the first {min(args.peers_limit, args.pages):,} pages)"
          ) if peers else "- peers: not run (--skip-peers)",
@@ -473,8 +506,10 @@ def main() -> None:
                      args.per_host_delay_s)
         shutil.rmtree(workdir / "run", ignore_errors=True)
         db = workdir / "run" / "warehouse.duckdb"
+        server_cpu = server.cpu_s()
         first = run_sinorus(config, db, workdir / "run1.log", "`sinorus run`, fresh warehouse",
                             api_url)
+        first.extra["server_cpu"] = server.cpu_s() - server_cpu
         time.sleep(1.5)  # the server flushes its log every second
         counts = warehouse_counts(db) if db.exists() else {"articles": 0}
         fetched, peaks = page_requests(log, first.extra["start"], first.extra["end"])
