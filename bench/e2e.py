@@ -169,8 +169,10 @@ class TreeMonitor(threading.Thread):
         if proc.pid == self.root.pid:
             return "flow process"
         cmdline = " ".join(proc.cmdline())
-        if "forkserver" in cmdline:
-            return "forkserver"
+        if "forkserver" in cmdline:  # the server and the workers it forked share a cmdline
+            parent = proc.parent()
+            forked = parent is not None and "forkserver" in " ".join(parent.cmdline())
+            return "pool workers" if forked else "forkserver"
         if "prefect" in cmdline and "server" in cmdline:
             return "Prefect server"
         return "pool workers" if "multiprocessing" in cmdline else "other"
