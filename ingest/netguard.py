@@ -16,6 +16,8 @@ from typing import Any
 import httpcore
 import httpx
 
+from ingest.connections import PoolPerOrigin
+
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -114,17 +116,19 @@ class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
 
 
 class GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport with the guarded network backend (httpx does not expose that knob)."""
+    """httpx's transport with the guarded network backend (httpx does not expose that knob),
+    keeping one connection pool per origin (ingest/connections.py)."""
 
     def __init__(self, allowed: Iterable[IPNetwork] = (), **kwargs: Any) -> None:
         super().__init__(**kwargs)
         pool: httpcore.AsyncConnectionPool = self._pool  # type: ignore[assignment]
-        self._pool = httpcore.AsyncConnectionPool(
+        backend = GuardedNetworkBackend(allowed)
+        self._pool = PoolPerOrigin(lambda: httpcore.AsyncConnectionPool(  # type: ignore[assignment]
             ssl_context=pool._ssl_context,
             max_connections=pool._max_connections,
             max_keepalive_connections=pool._max_keepalive_connections,
             keepalive_expiry=pool._keepalive_expiry,
             http1=pool._http1,
             http2=pool._http2,
-            network_backend=GuardedNetworkBackend(allowed),
-        )
+            network_backend=backend,
+        ))
