@@ -528,7 +528,7 @@ def main() -> None:
                             "`sinorus run` again, nothing changed", api_url)
         time.sleep(1.5)
         fetched_again, _ = page_requests(log, rerun.extra["start"], rerun.extra["end"])
-        after = warehouse_counts(db)
+        after = warehouse_counts(db) if db.exists() else {"articles": 0}
         rerun.pages = len(rows)  # pages it had to settle (all known, none refetched)
         rerun.note = (f"{fetched_again:,} article GETs; {after['articles']:,} articles "
                       f"after {rerun.note}").strip()
