@@ -23,11 +23,6 @@ from warehouse.durable import fsync_path
 from warehouse.fts import rebuild_search_index
 from warehouse.migrations import migrate
 
-# DuckDB's own default is 80 % of the machine's memory, and a load takes what it is given:
-# loading a 10,000-article run peaked at 1.4 GB unbounded, 0.8 GB at this limit, 12 % slower
-# (docs/throughput.md). Past it, joins, sorts and aggregates spill to ``<copy>.tmp``.
-WRITER_MEMORY_LIMIT = "512MB"
-
 
 class WarehouseBusyError(RuntimeError):
     """Another process is writing this warehouse right now."""
@@ -85,7 +80,6 @@ def open_for_writing(db_path: Path, reindex: bool = True
         shutil.copyfile(db_path, staging)
     try:
         conn = connect(staging)
-        conn.execute(f"SET memory_limit = '{WRITER_MEMORY_LIMIT}'")
     except duckdb.Error as exc:
         staging.unlink(missing_ok=True)
         raise WarehouseError(f"cannot open a copy of {db_path}: {exc}") from None
