@@ -45,9 +45,9 @@ _DROPPED_HEADERS = frozenset({"content-encoding", "content-length", "transfer-en
 _META = "WARC-Sinorus-"
 # Run ids start with their UTC time: 20261129T020000Z-1a2b3c.
 _RUN_TIME_FORMAT = "%Y%m%dT%H%M%SZ"
-# On news pages level 3 costs a third of the CPU of level 9 for files ~8 % larger
-# (docs/throughput.md); levels 1-3 cost about the same, 3 compresses better.
-GZIP_LEVEL = 2  # ISA-L's levels are 0-3; 3 costs twice the CPU for 1 % less size
+# ISA-L's levels are 0-3; on the benchmark's pages 3 costs twice the CPU of 2 for 1 % less
+# size, and 2 is as small as zlib's 3 (docs/throughput.md).
+GZIP_LEVEL = 2
 
 
 def archive_dir(data_dir: Path) -> Path:
