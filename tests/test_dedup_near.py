@@ -120,3 +120,29 @@ def test_band_keys_shared_by_more_articles_than_the_cap_give_no_candidates(
     assert clusters["https://a.test/gas"] == (wire, wire, "exact")
     assert clusters["https://b.test/gas"] == ("https://b.test/gas", None, None)
     assert rows(capped, "SELECT kind FROM near_duplicates") == [("exact",)]
+
+
+def test_candidates_found_in_many_parts_are_those_found_at_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Large candidate joins run in parts; the smallest part size makes one part per
+    # staged article, and the pairs must be exactly those of one part.
+    first = articles(dict(url="https://wire.test/gas", text=WIRE, fetched_at=DAY1),
+                     dict(url="https://c.test/gas", text=TRIMMED, fetched_at=DAY1))
+    second = articles(dict(url="https://b.test/gas", text=BYLINED, fetched_at=DAY2),
+                      dict(url="https://d.test/gas", text=EDITED, fetched_at=DAY2),
+                      dict(url="https://e.test/gas", text=OTHER, fetched_at=DAY2))
+    results = []
+    for name, rows_per_part in (("whole", 1_000_000_000), ("parts", 1)):
+        monkeypatch.setattr(dedup, "_JOIN_ROWS_PER_PART", rows_per_part)
+        db = tmp_path / name / "w.duckdb"
+        db.parent.mkdir()
+        publish(db, first, "r1")
+        publish(db, second, "r2")
+        results.append((rows(db, """
+            SELECT a.url, b.url, n.similarity, n.kind FROM near_duplicates n
+            JOIN articles a ON a.article_id = n.article_a
+            JOIN articles b ON b.article_id = n.article_b ORDER BY ALL"""),
+            sorted(_clusters(db).items())))
+    whole, parts = results
+    assert len(whole[0]) == 6  # the four copies of the wire story pair up: 4 choose 2
+    assert parts == whole

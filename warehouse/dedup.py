@@ -16,7 +16,6 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from transform.fingerprint import NEAR_DUPLICATE_THRESHOLD, NUM_PERM
 
@@ -25,6 +24,9 @@ from transform.fingerprint import NEAR_DUPLICATE_THRESHOLD, NUM_PERM
 # wire boilerplate). Measured on the N=10,000 benchmark corpus (docs/dedup.md): its largest
 # key holds 724 articles, and caps of 500 or more lose no confirmed pair there; 200 loses 3 %.
 MAX_ARTICLES_PER_BAND_KEY = 1_000
+# Rows one part of the candidate join may yield (before DISTINCT): two integers each, so a
+# part stays near 100 MB in DuckDB and in numpy.
+_JOIN_ROWS_PER_PART = 4_000_000
 # Candidate pairs compared at once: two gathered signature blocks of 64k x 128 x 4 bytes.
 _PAIRS_PER_CHUNK = 65_536
 
@@ -60,25 +62,84 @@ def store_signatures(conn: duckdb.DuckDBPyConnection, staged: str) -> None:
         FROM staged_signatures, range(1, len(band_keys) + 1) AS b(i)""")
 
 
-def _similarities(conn: duckdb.DuckDBPyConnection, a: pa.ChunkedArray,
-                  b: pa.ChunkedArray) -> np.ndarray:
-    """Estimated similarity of each pair (a[i], b[i]), on their stored signatures."""
-    ids = pc.unique(pa.concat_arrays([*a.chunks, *b.chunks]))
-    conn.register("candidate_ids", pa.table({"article_id": ids}))
+def _candidate_keys(conn: duckdb.DuckDBPyConnection) -> int:
+    """Fill ``candidate_keys`` (band, key, idx, staged) and ``candidate_articles``.
+
+    Only keys that a staged article shares with another, and with not too many. Articles
+    get a dense integer ``idx`` so the pair join and its DISTINCT work on integers, not on
+    16-character ids. Returns an upper bound of the join's rows (before DISTINCT).
+    """
+    conn.execute(f"""
+        CREATE OR REPLACE TEMP TABLE candidate_bands AS
+        WITH staged_bands AS (
+            SELECT * FROM article_bands
+            WHERE article_id IN (SELECT article_id FROM staged_articles)),
+        shared AS (
+            SELECT band, key FROM article_bands SEMI JOIN staged_bands USING (band, key)
+            GROUP BY band, key HAVING count(*) BETWEEN 2 AND {int(MAX_ARTICLES_PER_BAND_KEY)})
+        SELECT * FROM article_bands SEMI JOIN shared USING (band, key)""")
+    conn.execute("""
+        CREATE OR REPLACE TEMP TABLE candidate_articles AS
+        SELECT article_id, (row_number() OVER (ORDER BY article_id) - 1)::INTEGER AS idx,
+               article_id IN (SELECT article_id FROM staged_articles) AS staged
+        FROM (SELECT DISTINCT article_id FROM candidate_bands)
+        SEMI JOIN article_signatures USING (article_id)""")
+    conn.execute("""
+        CREATE OR REPLACE TEMP TABLE candidate_keys AS
+        SELECT b.band, b.key, c.idx, c.staged
+        FROM candidate_bands b JOIN candidate_articles c USING (article_id)""")
+    conn.execute("DROP TABLE candidate_bands")
+    bound = conn.execute("""
+        SELECT coalesce(sum(n_staged * n), 0)::BIGINT FROM (
+            SELECT count(*) AS n, count(*) FILTER (WHERE staged) AS n_staged
+            FROM candidate_keys GROUP BY band, key)""").fetchone()
+    return int(bound[0]) if bound else 0
+
+
+def _signature_matrix(conn: duckdb.DuckDBPyConnection) -> np.ndarray:
+    """The candidate articles' signatures, row ``idx`` for the article of that ``idx``."""
     stored = conn.execute("""
-        SELECT article_id, minhash FROM article_signatures
-        WHERE article_id IN (SELECT article_id FROM candidate_ids)""").to_arrow_table()
-    conn.unregister("candidate_ids")
+        SELECT s.minhash FROM candidate_articles c JOIN article_signatures s USING (article_id)
+        ORDER BY c.idx""").to_arrow_table()
     minhash = stored["minhash"].combine_chunks()
-    matrix = minhash.flatten().to_numpy(zero_copy_only=False).reshape(len(minhash), NUM_PERM)
-    order = stored["article_id"]
-    ia = pc.index_in(a, value_set=order).to_numpy()
-    ib = pc.index_in(b, value_set=order).to_numpy()
-    out = np.empty(len(ia), dtype=np.float64)
-    for start in range(0, len(ia), _PAIRS_PER_CHUNK):  # bounded memory for many pairs
-        part = slice(start, start + _PAIRS_PER_CHUNK)
-        out[part] = (matrix[ia[part]] == matrix[ib[part]]).mean(axis=1)
-    return out
+    return minhash.flatten().to_numpy(zero_copy_only=False).reshape(len(minhash), NUM_PERM)
+
+
+def _near_pairs(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, float]]:
+    """Candidate pairs (a < b) with a staged article whose similarity is over threshold.
+
+    The join runs in parts (staged articles split on ``idx``) so that no part yields more
+    than :data:`_JOIN_ROWS_PER_PART` rows: on texts that share many sentences the
+    candidates grow much faster than the batch (docs/dedup.md), and all of them at once
+    took ~10 GB at 50,000 articles. Each pair comes from one part only: its staged side,
+    or its lower staged side when both are staged.
+    """
+    bound = _candidate_keys(conn)
+    if bound == 0:
+        return []
+    matrix = _signature_matrix(conn)
+    parts = -(-bound // _JOIN_ROWS_PER_PART)
+    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
+    for part in range(parts):
+        pairs = conn.execute(f"""
+            SELECT DISTINCT least(s.idx, o.idx) AS a, greatest(s.idx, o.idx) AS b
+            FROM candidate_keys s JOIN candidate_keys o
+              ON s.band = o.band AND s.key = o.key AND s.idx <> o.idx
+            WHERE s.staged AND s.idx % {parts} = {part}
+              AND (s.idx < o.idx OR NOT o.staged)""").fetchnumpy()
+        a, b = pairs["a"].astype(np.int64), pairs["b"].astype(np.int64)
+        sims = np.empty(len(a), dtype=np.float64)
+        for start in range(0, len(a), _PAIRS_PER_CHUNK):  # bounded memory for many pairs
+            chunk = slice(start, start + _PAIRS_PER_CHUNK)
+            sims[chunk] = (matrix[a[chunk]] == matrix[b[chunk]]).mean(axis=1)
+        near = np.flatnonzero(sims >= NEAR_DUPLICATE_THRESHOLD)
+        found.append((a[near], b[near], sims[near]))
+    ids = [r[0] for r in conn.execute(
+        "SELECT article_id FROM candidate_articles ORDER BY idx").fetchall()]
+    return [(ids[a], ids[b], sim)
+            for a_part, b_part, s_part in found
+            for a, b, sim in zip(a_part.tolist(), b_part.tolist(), s_part.tolist(),
+                                 strict=True)]
 
 
 def _confirmed_pairs(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, float, str]]:
@@ -91,32 +152,8 @@ def _confirmed_pairs(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, fl
           AND s.word_count > 0""").fetchall()
     pairs: dict[tuple[str, str], tuple[float, str]] = {
         (a, b): (1.0, "exact") for a, b in exact}
-    # Only keys that a staged article shares with another, and with not too many.
-    candidates = conn.execute(f"""
-        WITH staged_bands AS (
-            SELECT * FROM article_bands
-            WHERE article_id IN (SELECT article_id FROM staged_articles)),
-        shared AS (
-            SELECT band, key FROM article_bands SEMI JOIN staged_bands USING (band, key)
-            GROUP BY band, key HAVING count(*) BETWEEN 2 AND {int(MAX_ARTICLES_PER_BAND_KEY)}),
-        bands AS (
-            SELECT * FROM article_bands SEMI JOIN shared USING (band, key))
-        SELECT DISTINCT least(s.article_id, o.article_id) AS a,
-                        greatest(s.article_id, o.article_id) AS b
-        FROM bands s JOIN bands o
-          ON s.band = o.band AND s.key = o.key AND s.article_id <> o.article_id
-        WHERE s.article_id IN (SELECT article_id FROM staged_articles)
-          -- a pair of two staged articles once, not from both sides
-          AND (s.article_id < o.article_id
-               OR o.article_id NOT IN (SELECT article_id FROM staged_articles))
-        """).to_arrow_table()
-    if candidates.num_rows:
-        sims = _similarities(conn, candidates["a"], candidates["b"])
-        near = np.flatnonzero(sims >= NEAR_DUPLICATE_THRESHOLD)
-        a_ids = candidates["a"].take(near).to_pylist()
-        b_ids = candidates["b"].take(near).to_pylist()
-        for a, b, sim in zip(a_ids, b_ids, sims[near].tolist(), strict=True):
-            pairs.setdefault((a, b), (round(sim, 4), "near"))
+    for a, b, sim in _near_pairs(conn):
+        pairs.setdefault((a, b), (round(sim, 4), "near"))
     return [(a, b, sim, kind) for (a, b), (sim, kind) in sorted(pairs.items())]
 
 
