@@ -37,8 +37,9 @@ _ALIASES = {"jp": "ja", "iw": "he", "in": "id", "cn": "zh", "eng": "en", "rus": 
 
 class _Model:
     def __init__(self) -> None:
+        # py3langid's own model is not kept: its automaton and full naive-Bayes table
+        # (~70 MB) would sit in every extraction worker beside the arrays built from them.
         ident = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        self.ident = ident
         nextmove = np.frombuffer(ident.tk_nextmove, dtype=ident.tk_nextmove.typecode)
         rowbase = np.asarray(ident.tk_row, dtype=np.int64) << 8
         # The automaton indexed by cell (row base of the state + byte). Per cell, the next
