@@ -4,11 +4,13 @@ The staged articles' MinHash signatures replace their stored ones; their LSH ban
 joined against every stored article's to find candidate pairs, which are confirmed on the
 signatures (:data:`transform.fingerprint.NEAR_DUPLICATE_THRESHOLD`). Equal ``content_hash``
 is a pair too (exact copies, even too short for a signature). Confirmed pairs are kept in
-``near_duplicates``; clusters are their connected components, recomputed only for the
-clusters the batch touches. Each cluster's canonical article is the first seen (by day;
-within a day the earliest published, then the earliest fetched): ``cluster_id`` is its
-``article_id``, and every other member's ``duplicate_of`` points at it. The result does not
-depend on the order in which batches are loaded. See docs/dedup.md.
+``near_duplicates``; clusters are their connected components (scipy, on integer ids),
+recomputed only for the clusters the batch touches. Pairs never become Python objects: a
+story copied a thousand times gives half a million of them. Each cluster's canonical
+article is the first seen (by day; within a day the earliest published, then the earliest
+fetched): ``cluster_id`` is its ``article_id``, and every other member's ``duplicate_of``
+points at it. The result does not depend on the order in which batches are loaded. See
+docs/dedup.md.
 """
 
 from __future__ import annotations
@@ -16,6 +18,8 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pyarrow as pa
+from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from transform.fingerprint import NEAR_DUPLICATE_THRESHOLD, NUM_PERM
 
@@ -105,21 +109,20 @@ def _signature_matrix(conn: duckdb.DuckDBPyConnection) -> np.ndarray:
     return minhash.flatten().to_numpy(zero_copy_only=False).reshape(len(minhash), NUM_PERM)
 
 
-def _near_pairs(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, float]]:
-    """Candidate pairs (a < b) with a staged article whose similarity is over threshold.
+def _add_near_pairs(conn: duckdb.DuckDBPyConnection) -> None:
+    """Add to ``confirmed_pairs`` the candidates (a < b) over threshold with a staged article.
 
     The join runs in parts (staged articles split on ``idx``) so that no part yields more
     than :data:`_JOIN_ROWS_PER_PART` rows: on texts that share many sentences the
-    candidates grow much faster than the batch (docs/dedup.md), and all of them at once
-    took ~10 GB at 50,000 articles. Each pair comes from one part only: its staged side,
-    or its lower staged side when both are staged.
+    candidates grow much faster than the batch (docs/dedup.md). Each pair comes from one
+    part only: its staged side, or its lower staged side when both are staged. A pair
+    already there as an exact copy stays exact.
     """
     bound = _candidate_keys(conn)
     if bound == 0:
-        return []
+        return
     matrix = _signature_matrix(conn)
     parts = -(-bound // _JOIN_ROWS_PER_PART)
-    found: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
     for part in range(parts):
         pairs = conn.execute(f"""
             SELECT DISTINCT least(s.idx, o.idx) AS a, greatest(s.idx, o.idx) AS b
@@ -133,28 +136,63 @@ def _near_pairs(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, float]]
             chunk = slice(start, start + _PAIRS_PER_CHUNK)
             sims[chunk] = (matrix[a[chunk]] == matrix[b[chunk]]).mean(axis=1)
         near = np.flatnonzero(sims >= NEAR_DUPLICATE_THRESHOLD)
-        found.append((a[near], b[near], sims[near]))
-    ids = [r[0] for r in conn.execute(
-        "SELECT article_id FROM candidate_articles ORDER BY idx").fetchall()]
-    return [(ids[a], ids[b], sim)
-            for a_part, b_part, s_part in found
-            for a, b, sim in zip(a_part.tolist(), b_part.tolist(), s_part.tolist(),
-                                 strict=True)]
+        conn.register("near_part", pa.table({"a": a[near], "b": b[near],
+                                             "similarity": sims[near].round(4)}))
+        conn.execute("""
+            INSERT INTO confirmed_pairs
+            SELECT ca.article_id, cb.article_id, p.similarity, 'near'
+            FROM near_part p
+            JOIN candidate_articles ca ON ca.idx = p.a
+            JOIN candidate_articles cb ON cb.idx = p.b
+            ANTI JOIN confirmed_pairs e ON e.a = ca.article_id AND e.b = cb.article_id""")
+        conn.unregister("near_part")
 
 
-def _confirmed_pairs(conn: duckdb.DuckDBPyConnection) -> list[tuple[str, str, float, str]]:
-    """Pairs (a < b) involving a staged article: equal texts, or near ones over threshold."""
-    exact = conn.execute("""
-        SELECT DISTINCT least(s.article_id, o.article_id), greatest(s.article_id, o.article_id)
+def _confirm_pairs(conn: duckdb.DuckDBPyConnection) -> None:
+    """Fill ``confirmed_pairs`` (a < b, similarity, kind): the pairs with a staged article,
+    equal texts or near ones over threshold. They stay in DuckDB: a story copied often
+    gives pairs by the million (docs/dedup.md), too many for Python objects."""
+    conn.execute("""
+        CREATE OR REPLACE TEMP TABLE confirmed_pairs AS
+        SELECT DISTINCT least(s.article_id, o.article_id) AS a,
+               greatest(s.article_id, o.article_id) AS b,
+               1.0::DOUBLE AS similarity, 'exact' AS kind
         FROM articles s JOIN articles o
           ON s.content_hash = o.content_hash AND s.article_id <> o.article_id
         WHERE s.article_id IN (SELECT article_id FROM staged_articles)
-          AND s.word_count > 0""").fetchall()
-    pairs: dict[tuple[str, str], tuple[float, str]] = {
-        (a, b): (1.0, "exact") for a, b in exact}
-    for a, b, sim in _near_pairs(conn):
-        pairs.setdefault((a, b), (round(sim, 4), "near"))
-    return [(a, b, sim, kind) for (a, b), (sim, kind) in sorted(pairs.items())]
+          AND s.word_count > 0""")
+    _add_near_pairs(conn)
+
+
+def _components(conn: duckdb.DuckDBPyConnection) -> None:
+    """``components`` (article_id, component): the connected components of the stored
+    pairs among ``cluster_members`` and the articles those pairs reach."""
+    conn.execute("""
+        CREATE OR REPLACE TEMP TABLE member_edges AS
+        SELECT article_a, article_b FROM near_duplicates
+        WHERE article_a IN (SELECT article_id FROM cluster_members)
+           OR article_b IN (SELECT article_id FROM cluster_members)""")
+    conn.execute("""
+        CREATE OR REPLACE TEMP TABLE cluster_nodes AS
+        SELECT article_id, (row_number() OVER (ORDER BY article_id) - 1)::INTEGER AS idx
+        FROM (SELECT article_id FROM cluster_members
+              UNION SELECT article_a FROM member_edges
+              UNION SELECT article_b FROM member_edges)""")
+    nodes = conn.execute("SELECT count(*) FROM cluster_nodes").fetchone()
+    n = int(nodes[0]) if nodes else 0
+    edges = conn.execute("""
+        SELECT na.idx AS a, nb.idx AS b FROM member_edges e
+        JOIN cluster_nodes na ON na.article_id = e.article_a
+        JOIN cluster_nodes nb ON nb.article_id = e.article_b""").fetchnumpy()
+    graph = sparse.coo_matrix(
+        (np.ones(len(edges["a"]), dtype=np.int8), (edges["a"], edges["b"])), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    conn.register("labels", pa.table({"idx": np.arange(n, dtype=np.int32),
+                                      "component": labels.astype(np.int32)}))
+    conn.execute("""
+        CREATE OR REPLACE TEMP TABLE components AS
+        SELECT c.article_id, l.component FROM cluster_nodes c JOIN labels l USING (idx)""")
+    conn.unregister("labels")
 
 
 def update_clusters(conn: duckdb.DuckDBPyConnection) -> None:
@@ -171,43 +209,18 @@ def update_clusters(conn: duckdb.DuckDBPyConnection) -> None:
     conn.execute("""DELETE FROM near_duplicates
                     WHERE article_a IN (SELECT article_id FROM staged_articles)
                        OR article_b IN (SELECT article_id FROM staged_articles)""")
-    pairs = _confirmed_pairs(conn)
-    conn.register("confirmed_pairs", pa.table(
-        list(zip(*pairs, strict=True)) if pairs else [[], [], [], []],
-        schema=pa.schema([("a", pa.string()), ("b", pa.string()), ("similarity", pa.float64()),
-                          ("kind", pa.string())])))
-    conn.execute("INSERT INTO near_duplicates SELECT * FROM confirmed_pairs")
+    _confirm_pairs(conn)
+    conn.execute("INSERT INTO near_duplicates SELECT a, b, similarity, kind FROM confirmed_pairs")
     conn.execute("""
         INSERT INTO touched_clusters
         SELECT DISTINCT coalesce(cluster_id, article_id) FROM articles
         WHERE article_id IN (SELECT a FROM confirmed_pairs UNION SELECT b FROM confirmed_pairs)""")
-    conn.unregister("confirmed_pairs")
     conn.execute("""
         CREATE OR REPLACE TEMP TABLE cluster_members AS
         SELECT article_id FROM articles
         WHERE coalesce(cluster_id, article_id) IN (SELECT cluster_id FROM touched_clusters)
            OR article_id IN (SELECT article_id FROM staged_articles)""")
-    ids = [m[0] for m in conn.execute("SELECT article_id FROM cluster_members").fetchall()]
-    edges = conn.execute("""
-        SELECT article_a, article_b FROM near_duplicates
-        WHERE article_a IN (SELECT article_id FROM cluster_members)
-           OR article_b IN (SELECT article_id FROM cluster_members)""").fetchall()
-    parent = {i: i for i in ids}
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in edges:
-        parent.setdefault(a, a)
-        parent.setdefault(b, b)
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            parent[max(ra, rb)] = min(ra, rb)
-    conn.register("components", pa.table({"article_id": list(parent),
-                                          "component": [root(i) for i in parent]}))
+    _components(conn)
     conn.execute("""
         UPDATE articles SET cluster_id = c.canonical,
             duplicate_of = CASE WHEN articles.article_id = c.canonical THEN NULL
@@ -225,4 +238,6 @@ def update_clusters(conn: duckdb.DuckDBPyConnection) -> None:
                                   a.first_seen_at, a.article_id)
         ) AS c
         WHERE articles.article_id = c.article_id""")
-    conn.unregister("components")
+    for table in ("confirmed_pairs", "candidate_keys", "candidate_articles", "member_edges",
+                  "cluster_nodes", "components"):
+        conn.execute(f"DROP TABLE IF EXISTS {table}")
