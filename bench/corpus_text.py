@@ -2,9 +2,10 @@
 """Text pools for the benchmark corpus: sentences, headlines, names and UI words in nine languages.
 
 Written for this benchmark (fictional people, outlets and events). A sentence is built
-from a subject, a predicate and a tail drawn independently, so two pages of the same
-language share phrases but rarely whole sentences: near-duplicate detection sees distinct
-articles, as in a real feed. Pools are split into Russia–China relevant phrases and
+from a subject, a predicate and a tail drawn independently, and a detail clause of words
+drawn at random, so two pages of the same language share phrases but rarely whole
+sentences and few word triples: near-duplicate detection sees distinct articles, as in a
+real feed (tests/test_bench_corpus.py checks it). Pools are split into Russia–China relevant phrases and
 unrelated ones (sport, weather, city life, technology), so annotation has work to do.
 """
 
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
+from functools import cache
 
 LANGUAGES = ("en", "ru", "zh", "fr", "de", "es", "ar", "ja", "id")
 # Languages written without spaces between words (and with their own full stop).
@@ -443,8 +445,29 @@ def _fill(template: str, pool: Pool, rng: random.Random) -> str:
     return template.format(city=rng.choice(pool.cities), n=rng.randint(2, 95))
 
 
+@cache
+def _filler_vocabulary(language: str) -> tuple[str, ...]:
+    """Words (characters for Chinese and Japanese) of the unrelated pools: the stuff of the
+    detail clauses, with no Russia–China signal in it."""
+    pool = POOLS[language]
+    phrases = pool.gen_subjects + pool.gen_predicates
+    if language in _NO_SPACES:
+        return tuple(sorted({c for p in phrases for c in p if c.isalpha()}))
+    return tuple(sorted({w.strip(",.;:") for p in phrases for w in p.split()} - {""}))
+
+
+def _detail(language: str, rng: random.Random) -> str:
+    """A clause of words drawn at random: the article's own detail (figures, places, names
+    in a real story). Without it, two articles of a language shared most of their word
+    triples and many thousands of them were near duplicates of one another."""
+    vocabulary = _filler_vocabulary(language)
+    if language in _NO_SPACES:
+        return "".join(rng.choices(vocabulary, k=rng.randint(8, 14)))
+    return " ".join(rng.choices(vocabulary, k=rng.randint(5, 9)))
+
+
 def sentence(language: str, relevant: bool, rng: random.Random) -> str:
-    """One sentence: subject, predicate and (mostly) a tail, relevant or not."""
+    """One sentence: subject, predicate, (mostly) a tail, and a detail clause of its own."""
     pool = POOLS[language]
     subjects, predicates = ((pool.rel_subjects, pool.rel_predicates) if relevant
                             else (pool.gen_subjects, pool.gen_predicates))
@@ -453,8 +476,9 @@ def sentence(language: str, relevant: bool, rng: random.Random) -> str:
         parts.append(_fill(rng.choice(pool.tails), pool, rng))
     stop = _NO_SPACES.get(language)
     if stop:
-        return "".join(parts[:1] + parts[2:] + parts[1:2]) + stop  # time/place before the verb
-    return " ".join(parts) + "."
+        # time/place before the verb, the detail after it
+        return "".join(parts[:1] + parts[2:] + parts[1:2]) + "、" + _detail(language, rng) + stop
+    return " ".join(parts) + ", " + _detail(language, rng) + "."
 
 
 def headline(language: str, relevant: bool, rng: random.Random) -> str:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import itertools
+import random
 from pathlib import Path
 
 import httpx
@@ -11,7 +13,9 @@ from lxml import etree, html
 
 from bench.corpus import OUTLETS, generate, read_pages
 from bench.corpus_server import CorpusServer, max_in_flight, read_log
+from bench.corpus_text import LANGUAGES, paragraphs
 from ingest.discover import parse_feed
+from transform.fingerprint import NEAR_DUPLICATE_THRESHOLD, signature, similarity
 
 PAGES = 30
 LATENCY_MS = 40
@@ -118,3 +122,17 @@ def test_sitemap_is_well_formed_xml(corpus: Path) -> None:
     for outlet in OUTLETS:
         for path in (corpus / "www" / outlet.slug / "sitemaps").iterdir():
             etree.fromstring(path.read_bytes())
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_articles_of_one_language_are_not_near_duplicates(language: str) -> None:
+    # The corpus stands for a feed of distinct stories: pages of one language share
+    # phrases, but no two may look like copies to the near-duplicate layer (with small
+    # sentence pools, Japanese pages once did by the hundred).
+    texts = []
+    for i in range(30):
+        rng = random.Random(f"{language}:{i}")
+        texts.append("\n".join(paragraphs(language, i % 2 == 0, rng.randint(300, 1200), rng)))
+    signatures = [signature(t) for t in texts]
+    closest = max(similarity(a, b) for a, b in itertools.combinations(signatures, 2))
+    assert closest < NEAR_DUPLICATE_THRESHOLD - 0.1
