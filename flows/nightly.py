@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import logging
 import secrets
 from collections import Counter
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ import polars as pl
 from prefect import flow, task
 from prefect.artifacts import acreate_markdown_artifact, acreate_table_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 from prefect.logging import get_run_logger
 from prefect.states import Completed, Failed, State
 
@@ -41,7 +43,12 @@ from transform.urls import canonical_url
 from warehouse.backend import Warehouse, as_warehouse
 from warehouse.known import known_urls
 from warehouse.load import CAPTURE_SCHEMA, LoadCounts, forget_captures, load_batch
-from warehouse.publish import WarehouseBusyError, WarehouseError
+from warehouse.publish import (
+    WRITER_MEMORY_LIMIT,
+    WarehouseBusyError,
+    WarehouseError,
+    is_out_of_memory,
+)
 from warehouse.stage import (
     RunStaging,
     adopt_orphans,
@@ -154,23 +161,46 @@ def publish_pending(db_path: Warehouse | Path, data_dir: Path, retention_days: f
     """Load every staged batch (older leftovers first) into a copy, then publish it.
 
     WARC files past the archive's retention lose their captures rows in the same copy and
-    are deleted once it is published; articles are never touched by pruning.
+    are deleted once it is published; articles are never touched by pruning. The load runs
+    within :data:`WRITER_MEMORY_LIMIT`; one that cannot fit is redone without the limit
+    (loading is idempotent, and the copy of a failed attempt is thrown away).
     """
-    loaded: dict[str, LoadCounts] = {}
     warehouse = as_warehouse(db_path)
     with warehouse.writer_lock(data_dir):
         batches = pending_batches(data_dir)
         expired = expired_warc_files(archive_dir(data_dir), retention_days)
-        reporter().start("load", len(batches))
-        with warehouse.open_for_writing() as conn:
-            for batch in batches:
-                loaded[batch.name] = load_batch(conn, batch)
-                reporter().advance("load")
-            forget_captures(conn, [p.name for p in expired])
+        try:
+            loaded = _load_batches(warehouse, batches, expired, WRITER_MEMORY_LIMIT)
+        except Exception as exc:
+            if not is_out_of_memory(exc):
+                raise
+            _logger().warning("load: over the writer's %s memory budget (%s); loading again "
+                        "without it", WRITER_MEMORY_LIMIT, str(exc).splitlines()[0])
+            loaded = _load_batches(warehouse, batches, expired, None)
         for batch in batches:
             discard_batch(batch)
         for path in expired:
             path.unlink(missing_ok=True)
+    return loaded
+
+
+def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
+    """The flow run's logger (shown in the Prefect UI), or sinorus's outside a run."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger("sinorus")
+
+
+def _load_batches(warehouse: Warehouse, batches: list[Path], expired: list[Path],
+                  memory_limit: str | None) -> dict[str, LoadCounts]:
+    loaded: dict[str, LoadCounts] = {}
+    reporter().start("load", len(batches))
+    with warehouse.open_for_writing(memory_limit=memory_limit) as conn:
+        for batch in batches:
+            loaded[batch.name] = load_batch(conn, batch)
+            reporter().advance("load")
+        forget_captures(conn, [p.name for p in expired])
     return loaded
 
 

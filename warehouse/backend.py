@@ -52,7 +52,7 @@ class Warehouse(Protocol):
 
     def connect_read_only(self) -> duckdb.DuckDBPyConnection: ...
 
-    def open_for_writing(self, reindex: bool = True
+    def open_for_writing(self, reindex: bool = True, memory_limit: str | None = None
                          ) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]: ...
 
 
@@ -84,10 +84,10 @@ class DuckDBFile:
         except duckdb.Error as exc:
             raise WarehouseError(f"cannot open {self.path}: {_first_line(exc)}") from None
 
-    def open_for_writing(self, reindex: bool = True
+    def open_for_writing(self, reindex: bool = True, memory_limit: str | None = None
                          ) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
         """A copy that is published when the block ends cleanly."""
-        return publish_by_copy(self.path, reindex)
+        return publish_by_copy(self.path, reindex, memory_limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +125,8 @@ class DuckLake:
             raise WarehouseError(f"cannot open {self.describe()}: {_first_line(exc)}") from None
 
     @contextlib.contextmanager
-    def open_for_writing(self, reindex: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    def open_for_writing(self, reindex: bool = True, memory_limit: str | None = None
+                         ) -> Iterator[duckdb.DuckDBPyConnection]:
         """A session on the lake; every load through it commits (and is seen) on its own.
 
         No lock and no copy: concurrent writers are serialised commit by commit
@@ -144,6 +145,8 @@ class DuckLake:
                     "for several)") from None
             raise WarehouseError(f"cannot open {self.describe()}: {message}") from None
         try:
+            if memory_limit:
+                conn.execute("SET memory_limit = ?", [memory_limit])
             migrate(conn)
             before = _serial(conn)
             yield conn

@@ -23,6 +23,19 @@ from warehouse.durable import fsync_path
 from warehouse.fts import rebuild_search_index
 from warehouse.migrations import migrate
 
+# DuckDB's own default is 80 % of the machine's memory, and a load keeps what it is given:
+# at N = 50,000 the writer's copy grew to ~4 GB without this (docs/throughput.md). Past the
+# budget, joins, sorts and aggregates spill to ``<copy>.tmp``. A publish that cannot fit in
+# it at all (one transaction's new rows must fit to commit) is redone without it
+# (flows/nightly.py), so the budget never fails a run.
+WRITER_MEMORY_LIMIT = "512MB"
+
+
+def is_out_of_memory(exc: BaseException) -> bool:
+    """DuckDB ran out of its memory budget (raised as such, or at a failed commit)."""
+    return isinstance(exc, duckdb.OutOfMemoryException) or (
+        isinstance(exc, duckdb.Error) and "failed to allocate" in str(exc))
+
 
 class WarehouseBusyError(RuntimeError):
     """Another process is writing this warehouse right now."""
@@ -63,7 +76,7 @@ def connect(path: Path | str, read_only: bool = False) -> duckdb.DuckDBPyConnect
 
 
 @contextlib.contextmanager
-def open_for_writing(db_path: Path, reindex: bool = True
+def open_for_writing(db_path: Path, reindex: bool = True, memory_limit: str | None = None
                      ) -> Iterator[duckdb.DuckDBPyConnection]:
     """A migrated, writable copy of the warehouse, published on clean exit.
 
@@ -71,7 +84,7 @@ def open_for_writing(db_path: Path, reindex: bool = True
     the published warehouse is untouched. Before publishing, the derived tables behind the
     daily views are refreshed and the full-text index is rebuilt
     if the articles changed (``reindex=False`` skips that, e.g. for a bulk build that
-    indexes once at the end).
+    indexes once at the end). ``memory_limit`` caps DuckDB's memory on the copy.
     """
     staging = next_path(db_path)
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
@@ -84,6 +97,8 @@ def open_for_writing(db_path: Path, reindex: bool = True
         staging.unlink(missing_ok=True)
         raise WarehouseError(f"cannot open a copy of {db_path}: {exc}") from None
     try:
+        if memory_limit:
+            conn.execute("SET memory_limit = ?", [memory_limit])
         migrate(conn)
         yield conn
         refresh_derived(conn)
