@@ -152,14 +152,26 @@ def write_config(path: Path, base_urls: dict[str, str], pages: int, concurrency:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
+def _pss(pid: int) -> int:
+    """Proportional set size in bytes: each shared page split among the processes that
+    map it, so a tree's sum counts memory once (a summed RSS counts the libraries and
+    the forkserver's pages once per worker)."""
+    with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+        for line in rollup:
+            if line.startswith(b"Pss:"):
+                return int(line.split()[1]) * 1024
+    return 0
+
+
 class TreeMonitor(threading.Thread):
-    """Peak summed RSS of a process and all its descendants, sampled every 0.2 s."""
+    """Peak summed RSS and PSS of a process and all its descendants, sampled every 0.2 s."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
         self.root = psutil.Process(pid)
         self.peak = 0
         self.peak_main = 0
+        self.peak_pss = 0
         self.most_processes = 0
         self.loads: list[float] = []  # 1-minute load average: how shared the machine was
         self._cpu: dict[int, tuple[str, float]] = {}  # pid -> (role, CPU-s at last sample)
@@ -192,19 +204,22 @@ class TreeMonitor(threading.Thread):
                 procs = [self.root, *self.root.children(recursive=True)]
             except psutil.Error:
                 break
-            total = 0
+            total = total_pss = 0
             for proc in procs:
                 try:
                     rss = proc.memory_info().rss
+                    pss = _pss(proc.pid)
                     times = proc.cpu_times()
                     role = self._cpu[proc.pid][0] if proc.pid in self._cpu else self._role(proc)
-                except psutil.Error:
+                except (psutil.Error, OSError):  # the process ended meanwhile
                     continue
                 self._cpu[proc.pid] = (role, times.user + times.system)
                 total += rss
+                total_pss += pss
                 if proc.pid == self.root.pid:
                     self.peak_main = max(self.peak_main, rss)
             self.peak = max(self.peak, total)
+            self.peak_pss = max(self.peak_pss, total_pss)
             self.most_processes = max(self.most_processes, len(procs))
             self.loads.append(os.getloadavg()[0])
             self._done.wait(0.2)
@@ -272,7 +287,8 @@ def run_sinorus(config: Path, db: Path, log_to: Path, name: str,
     cpu = sum(monitor.cpu_by_role.values())
     step = Step(name, 0, seconds, cpu, monitor.peak,
                 extra={"exit": code, "start": time.time() - seconds, "end": time.time(),
-                       "peak_main": monitor.peak_main, "processes": monitor.most_processes,
+                       "peak_main": monitor.peak_main, "peak_pss": monitor.peak_pss,
+                       "processes": monitor.most_processes,
                        "cpu_by_role": monitor.cpu_by_role,
                        "load": sum(monitor.loads) / max(1, len(monitor.loads))})
     if code != 0:
@@ -406,7 +422,8 @@ def render_report(args: argparse.Namespace, steps: list[Step], limit: Step, firs
         f"- rerun / first run (time): **{rerun_share:.1%}** (target < 5 %)",
         f"- peak RSS of the first run, whole process tree: **{_mb(first.peak_rss)}** "
         f"(main process alone {_mb(first.extra.get('peak_main'))}; at most "
-        f"{first.extra.get('processes')} processes)",
+        f"{first.extra.get('processes')} processes); summed PSS, shared pages counted once: "
+        f"**{_mb(first.extra.get('peak_pss'))}**",
         "- CPU-seconds of the first run by process: " + ", ".join(
             f"{role} {seconds:,.0f}" for role, seconds in sorted(
                 first.extra.get("cpu_by_role", {}).items(), key=lambda kv: -kv[1]))
