@@ -42,7 +42,7 @@ from bench.corpus_server import CorpusServer
 from bench.corpus_text import POOLS, headline, paragraphs, word_count
 
 # Bumped whenever generation changes, so a cached corpus of an older version is rebuilt.
-CORPUS_VERSION = 2
+CORPUS_VERSION = 3
 FEED_ITEMS = 50
 SITEMAP_CHUNK = 1000
 # Publication dates spread over the year before this instant.
