@@ -67,9 +67,13 @@ class ExtractionPool:
         self.workers = workers or default_workers()
         self.page_timeout_s = page_timeout_s
         self._page_fn = page_fn
-        # forkserver: forking a process that runs Prefect's threads is unsafe.
+        # forkserver: forking a process that runs Prefect's threads is unsafe. Workers are
+        # forked from it with the extractor already loaded (flows/worker_preload.py); the
+        # preload list counts only before the process's forkserver starts.
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["flows.worker_preload"])
         self._pool = ProcessPool(max_workers=self.workers, initializer=_warm_up,
-                                 context=multiprocessing.get_context("forkserver"))
+                                 context=context)
         _live.add(self)
 
     async def extract(self, pages: Sequence[Page]) -> list[dict[str, Any] | PageFailure]:
