@@ -35,8 +35,15 @@ async def stream_pages(data_dir: Path) -> tuple[int, int]:
                              FetchResult(url, "wire", "page", status=200,
                                          content_type="text/html", body=body))
         await stream.close()
-    gc.collect()
-    alive = sum(1 for o in gc.get_objects() if type(o) is Page)
+    # Prefect's background threads may still be finishing the last task runs on a busy
+    # machine: give them a few seconds. A page held by the run itself (as batches sharing
+    # one context did) stays alive however long we wait.
+    for _ in range(50):
+        gc.collect()
+        alive = sum(1 for o in gc.get_objects() if type(o) is Page)
+        if alive == 0:
+            break
+        await asyncio.sleep(0.2)
     return alive, stream.articles
 
 
