@@ -172,6 +172,9 @@ class TreeMonitor(threading.Thread):
         self.peak = 0
         self.peak_main = 0
         self.peak_pss = 0
+        self.peak_pss_by_role: dict[str, int] = {}  # where the tree's PSS peak was
+        self.peak_pss_at = 0.0  # seconds after the start
+        self._began = time.perf_counter()
         self.most_processes = 0
         self.loads: list[float] = []  # 1-minute load average: how shared the machine was
         self._cpu: dict[int, tuple[str, float]] = {}  # pid -> (role, CPU-s at last sample)
@@ -205,6 +208,7 @@ class TreeMonitor(threading.Thread):
             except psutil.Error:
                 break
             total = total_pss = 0
+            by_role: dict[str, int] = {}
             for proc in procs:
                 try:
                     rss = proc.memory_info().rss
@@ -216,10 +220,13 @@ class TreeMonitor(threading.Thread):
                 self._cpu[proc.pid] = (role, times.user + times.system)
                 total += rss
                 total_pss += pss
+                by_role[role] = by_role.get(role, 0) + pss
                 if proc.pid == self.root.pid:
                     self.peak_main = max(self.peak_main, rss)
             self.peak = max(self.peak, total)
-            self.peak_pss = max(self.peak_pss, total_pss)
+            if total_pss > self.peak_pss:
+                self.peak_pss, self.peak_pss_by_role = total_pss, by_role
+                self.peak_pss_at = time.perf_counter() - self._began
             self.most_processes = max(self.most_processes, len(procs))
             self.loads.append(os.getloadavg()[0])
             self._done.wait(0.2)
@@ -288,6 +295,8 @@ def run_sinorus(config: Path, db: Path, log_to: Path, name: str,
     step = Step(name, 0, seconds, cpu, monitor.peak,
                 extra={"exit": code, "start": time.time() - seconds, "end": time.time(),
                        "peak_main": monitor.peak_main, "peak_pss": monitor.peak_pss,
+                       "peak_pss_by_role": monitor.peak_pss_by_role,
+                       "peak_pss_at": monitor.peak_pss_at,
                        "processes": monitor.most_processes,
                        "cpu_by_role": monitor.cpu_by_role,
                        "load": sum(monitor.loads) / max(1, len(monitor.loads))})
@@ -423,7 +432,9 @@ def render_report(args: argparse.Namespace, steps: list[Step], limit: Step, firs
         f"- peak RSS of the first run, whole process tree: **{_mb(first.peak_rss)}** "
         f"(main process alone {_mb(first.extra.get('peak_main'))}; at most "
         f"{first.extra.get('processes')} processes); summed PSS, shared pages counted once: "
-        f"**{_mb(first.extra.get('peak_pss'))}**",
+        f"**{_mb(first.extra.get('peak_pss'))}** at +{first.extra.get('peak_pss_at', 0):.0f} s ("
+        + ", ".join(f"{role} {_mb(b)}" for role, b in sorted(
+            first.extra.get("peak_pss_by_role", {}).items(), key=lambda kv: -kv[1])) + ")",
         "- CPU-seconds of the first run by process: " + ", ".join(
             f"{role} {seconds:,.0f}" for role, seconds in sorted(
                 first.extra.get("cpu_by_role", {}).items(), key=lambda kv: -kv[1]))
