@@ -15,6 +15,7 @@ import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from multiprocessing import forkserver
 from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
@@ -108,11 +109,24 @@ class ExtractionPool:
         """Let running work finish, then stop the workers."""
         self._pool.close()
         self._pool.join()
+        self._release_forkserver()
 
     def stop(self) -> None:
         """Stop now: on Ctrl-C or a failed run, running work is abandoned."""
         self.terminate()
         self._pool.join()
+        self._release_forkserver()
+
+    def _release_forkserver(self) -> None:
+        """Stop the forkserver once no pool needs it: it holds the preloaded extractor
+        (~300 MB) and would otherwise live as long as this process, through the load.
+        A later pool starts a new one. ``_stop`` is CPython's (3.8+), used by its own
+        tests; without it the forkserver just stays."""
+        _live.discard(self)
+        if not _live:
+            stop = getattr(forkserver._forkserver, "_stop", None)
+            if stop is not None:
+                stop()
 
     def terminate(self) -> None:
         """Kill the workers without waiting (safe from a signal handler)."""
