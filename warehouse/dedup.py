@@ -112,8 +112,8 @@ def _signature_matrix(conn: duckdb.DuckDBPyConnection) -> np.ndarray:
 def _add_near_pairs(conn: duckdb.DuckDBPyConnection) -> None:
     """Add to ``confirmed_pairs`` the candidates (a < b) over threshold with a staged article.
 
-    The join runs in parts (staged articles split on ``idx``) so that no part yields more
-    than :data:`_JOIN_ROWS_PER_PART` rows: on texts that share many sentences the
+    The join runs in parts (staged articles split on ``idx`` modulo the number of parts)
+    of about :data:`_JOIN_ROWS_PER_PART` rows each: on texts that share many sentences the
     candidates grow much faster than the batch (docs/dedup.md). Each pair comes from one
     part only: its staged side, or its lower staged side when both are staged. A pair
     already there as an exact copy stays exact.
