@@ -15,7 +15,6 @@ import weakref
 from collections.abc import Callable, Sequence
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
-from multiprocessing import forkserver
 from typing import Any, TypeVar
 
 from pebble import ProcessExpired, ProcessPool
@@ -68,13 +67,9 @@ class ExtractionPool:
         self.workers = workers or default_workers()
         self.page_timeout_s = page_timeout_s
         self._page_fn = page_fn
-        # forkserver: forking a process that runs Prefect's threads is unsafe. Workers are
-        # forked from it with the extractor already loaded (flows/worker_preload.py); the
-        # preload list counts only before the process's forkserver starts.
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["flows.worker_preload"])
+        # forkserver: forking a process that runs Prefect's threads is unsafe.
         self._pool = ProcessPool(max_workers=self.workers, initializer=_warm_up,
-                                 context=context)
+                                 context=multiprocessing.get_context("forkserver"))
         _live.add(self)
 
     async def extract(self, pages: Sequence[Page]) -> list[dict[str, Any] | PageFailure]:
@@ -109,24 +104,11 @@ class ExtractionPool:
         """Let running work finish, then stop the workers."""
         self._pool.close()
         self._pool.join()
-        self._release_forkserver()
 
     def stop(self) -> None:
         """Stop now: on Ctrl-C or a failed run, running work is abandoned."""
         self.terminate()
         self._pool.join()
-        self._release_forkserver()
-
-    def _release_forkserver(self) -> None:
-        """Stop the forkserver once no pool needs it: it holds the preloaded extractor
-        (~300 MB) and would otherwise live as long as this process, through the load.
-        A later pool starts a new one. ``_stop`` is CPython's (3.8+), used by its own
-        tests; without it the forkserver just stays."""
-        _live.discard(self)
-        if not _live:
-            stop = getattr(forkserver._forkserver, "_stop", None)
-            if stop is not None:
-                stop()
 
     def terminate(self) -> None:
         """Kill the workers without waiting (safe from a signal handler)."""

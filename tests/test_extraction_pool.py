@@ -84,20 +84,3 @@ def test_a_page_handed_over_as_fetched_bytes_is_decoded_in_the_worker() -> None:
         [record] = asyncio.run(pool.extract([fetched]))
     assert record == extract_record(decoded)
     assert isinstance(record, dict) and "Пекин" in record["text"]
-
-
-def _forkservers() -> list[psutil.Process]:
-    return [p for p in psutil.Process().children()
-            if p.is_running() and p.status() != psutil.STATUS_ZOMBIE
-            and "forkserver" in " ".join(p.cmdline())]
-
-
-def test_the_forkserver_goes_with_the_last_pool() -> None:
-    # It holds the preloaded extractor: it must not outlive the pools into the load.
-    with ExtractionPool(workers=1) as one, ExtractionPool(workers=1) as two:
-        assert asyncio.run(one.extract([_page(1)])) == asyncio.run(two.extract([_page(1)]))
-        assert len(_forkservers()) == 1
-    assert _forkservers() == []
-    with ExtractionPool(workers=1) as again:  # a later pool starts a new one
-        assert not isinstance(asyncio.run(again.extract([_page(2)]))[0], PageFailure)
-    assert _forkservers() == []
