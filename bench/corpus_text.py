@@ -5,8 +5,9 @@ Written for this benchmark (fictional people, outlets and events). A sentence is
 from a subject, a predicate and a tail drawn independently, and a detail clause of words
 drawn at random, so two pages of the same language share phrases but rarely whole
 sentences and few word triples: near-duplicate detection sees distinct articles, as in a
-real feed (tests/test_bench_corpus.py checks it). Pools are split into Russia–China relevant phrases and
-unrelated ones (sport, weather, city life, technology), so annotation has work to do.
+real feed (tests/test_bench_corpus.py checks it). Pools are split into Russia–China
+relevant phrases and unrelated ones (sport, weather, city life, technology), so
+annotation has work to do.
 """
 
 from __future__ import annotations

@@ -152,17 +152,6 @@ def write_config(path: Path, base_urls: dict[str, str], pages: int, concurrency:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _pss(pid: int) -> int:
-    """Proportional set size in bytes: each shared page split among the processes that
-    map it, so a tree's sum counts memory once (a summed RSS counts the libraries and
-    the forkserver's pages once per worker)."""
-    with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
-        for line in rollup:
-            if line.startswith(b"Pss:"):
-                return int(line.split()[1]) * 1024
-    return 0
-
-
 class TreeMonitor(threading.Thread):
     """Peak summed RSS and PSS of a process and all its descendants, sampled every 0.2 s."""
 
@@ -211,11 +200,13 @@ class TreeMonitor(threading.Thread):
             by_role: dict[str, int] = {}
             for proc in procs:
                 try:
-                    rss = proc.memory_info().rss
-                    pss = _pss(proc.pid)
+                    # PSS splits each shared page among the processes that map it, so the
+                    # tree's sum counts memory once (psutil reads smaps_rollup).
+                    memory = proc.memory_full_info()
+                    rss, pss = memory.rss, memory.pss
                     times = proc.cpu_times()
                     role = self._cpu[proc.pid][0] if proc.pid in self._cpu else self._role(proc)
-                except (psutil.Error, OSError):  # the process ended meanwhile
+                except psutil.Error:
                     continue
                 self._cpu[proc.pid] = (role, times.user + times.system)
                 total += rss

@@ -28,6 +28,7 @@ from prefect.states import Completed, Failed, State
 
 from flows.batches import BatchStream, batch_runner
 from flows.heap import limit_heap_growth
+from flows.progress import log as progress_log
 from flows.progress import reporter
 from flows.report import headline_markdown, source_table, verdict
 from ingest.archive import WarcArchive, archive_dir, expired_warc_files
@@ -174,8 +175,9 @@ def publish_pending(db_path: Warehouse | Path, data_dir: Path, retention_days: f
         except Exception as exc:
             if not is_out_of_memory(exc):
                 raise
-            _logger().warning("load: over the writer's %s memory budget (%s); loading again "
-                        "without it", WRITER_MEMORY_LIMIT, str(exc).splitlines()[0])
+            _logger().warning("load: over the writer's %s memory budget (%s); loading "
+                              "again without it", WRITER_MEMORY_LIMIT,
+                              str(exc).splitlines()[0])
             loaded = _load_batches(warehouse, batches, expired, None)
         for batch in batches:
             discard_batch(batch)
@@ -189,7 +191,7 @@ def _logger() -> logging.Logger | logging.LoggerAdapter[logging.Logger]:
     try:
         return get_run_logger()
     except MissingContextError:
-        return logging.getLogger("sinorus")
+        return progress_log
 
 
 def _load_batches(warehouse: Warehouse, batches: list[Path], expired: list[Path],

@@ -130,7 +130,7 @@ def _add_near_pairs(conn: duckdb.DuckDBPyConnection) -> None:
               ON s.band = o.band AND s.key = o.key AND s.idx <> o.idx
             WHERE s.staged AND s.idx % {parts} = {part}
               AND (s.idx < o.idx OR NOT o.staged)""").fetchnumpy()
-        a, b = pairs["a"].astype(np.int64), pairs["b"].astype(np.int64)
+        a, b = pairs["a"], pairs["b"]
         sims = np.empty(len(a), dtype=np.float64)
         for start in range(0, len(a), _PAIRS_PER_CHUNK):  # bounded memory for many pairs
             chunk = slice(start, start + _PAIRS_PER_CHUNK)
