@@ -11,7 +11,6 @@ import asyncio
 import json
 import logging
 import secrets
-from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -27,6 +26,7 @@ from prefect.logging import get_run_logger
 from prefect.states import Completed, Failed, State
 
 from flows.batches import BatchStream, batch_runner
+from flows.fetch_log import StagedFetchLog
 from flows.heap import limit_heap_growth
 from flows.progress import log as progress_log
 from flows.progress import reporter
@@ -43,7 +43,7 @@ from transform.pipeline import tables_from_records
 from transform.urls import canonical_url
 from warehouse.backend import Warehouse, as_warehouse
 from warehouse.known import known_urls
-from warehouse.load import CAPTURE_SCHEMA, LoadCounts, forget_captures, load_batch
+from warehouse.load import LoadCounts, forget_captures, load_batch
 from warehouse.publish import (
     WRITER_MEMORY_LIMIT,
     WarehouseBusyError,
@@ -67,13 +67,6 @@ from warehouse.state import (
 # Pages fetched but not yet handed to an extraction batch, over all sources at once.
 PAGE_SLOTS = 64
 FAILING_STREAK = 3  # a source failing this many runs in a row is called out
-
-FETCH_SCHEMA = {
-    "fetch_id": pl.String, "run_id": pl.String, "source": pl.String, "kind": pl.String,
-    "url": pl.String, "final_url": pl.String, "status": pl.Int32, "outcome": pl.String,
-    "reason": pl.String, "bytes": pl.Int64, "elapsed_ms": pl.Int32,
-    "fetched_at": pl.Datetime("us", "UTC"), "attempts": pl.Int32,
-}
 
 
 @dataclass(slots=True)
@@ -212,39 +205,23 @@ def publish_batches(db_path: Warehouse | Path, data_dir: Path, run_id: str,
     return publish_pending(db_path, data_dir, retention_days)
 
 
-def captures_frame(archive: WarcArchive) -> pl.DataFrame:
-    return pl.DataFrame([c.row() for c in archive.captures], schema=CAPTURE_SCHEMA)
-
-
-def _fetch_frame(log: list[FetchResult], run_id: str) -> pl.DataFrame:
-    rows = [{
-        "fetch_id": f"{run_id}:{i:06d}", "run_id": run_id, "source": r.source, "kind": r.kind,
-        "url": r.url, "final_url": r.final_url, "status": r.status, "outcome": r.outcome,
-        "reason": r.reason, "bytes": r.bytes, "elapsed_ms": r.elapsed_ms,
-        "fetched_at": r.fetched_at, "attempts": r.attempts,
-    } for i, r in enumerate(log)]
-    return pl.DataFrame(rows, schema=FETCH_SCHEMA)
-
-
 def _summaries(harvests: list[Harvest]) -> list[SourceSummary]:
     out = []
     for h in harvests:
         # Deferred pages are not failures: their host asked us to come back next run.
-        failures = Counter(r.outcome for _, r in h.pages
-                           if not r.ok and r.outcome != "deferred")
-        deferred = [r.reason for _, r in h.pages if r.outcome == "deferred"]
+        pages = h.tally
+        failures, deferred = pages.failures, pages.deferred
         summary = SourceSummary(
             name=h.source.name, discovered=len(h.candidates), skipped_known=h.skipped_known,
-            fetched=sum(1 for _, r in h.pages if r.ok), failed=dict(failures),
+            fetched=pages.fetched, failed=dict(failures),
             handed_over=len(h.handed_over), from_handoff=h.from_handoff)
-        permanent = sum(1 for _, r in h.pages if r.status in (404, 410))
         if h.discovery_deferred:
             summary.deferred = h.discovery_deferred
         elif h.discovery_failed:
             summary.error = "; ".join(h.errors)
         elif deferred and not failures and not summary.fetched:
             summary.deferred = deferred[0]
-        elif h.pages and failures and not summary.fetched and not permanent:
+        elif pages.attempted and failures and not summary.fetched and not pages.permanent:
             # Pages that are gone (404/410) are the page's problem; a source all of whose
             # pages time out or fail to connect is broken.
             summary.error = f"every page failed ({', '.join(sorted(failures))})"
@@ -253,7 +230,7 @@ def _summaries(harvests: list[Harvest]) -> list[SourceSummary]:
 
 
 def _runs_frame(run_id: str, started: datetime, summaries: list[SourceSummary],
-                fetch_log: list[FetchResult]) -> pl.DataFrame:
+                fetch_log: StagedFetchLog) -> pl.DataFrame:
     per_source = json.dumps({s.name: {"discovered": s.discovered, "fetched": s.fetched,
                                       "failed": s.failed, "error": s.error}
                              for s in summaries}, ensure_ascii=False)
@@ -263,8 +240,7 @@ def _runs_frame(run_id: str, started: datetime, summaries: list[SourceSummary],
         "sources": len(summaries), "sources_failed": sum(not s.ok for s in summaries),
         "discovered": sum(s.discovered for s in summaries),
         "fetched": sum(s.fetched for s in summaries),
-        "fetch_failed": sum(1 for r in fetch_log if r.kind == "page" and not r.ok
-                            and r.outcome not in ("not_modified", "deferred")),
+        "fetch_failed": fetch_log.pages_failed,
         "articles_new": 0, "articles_updated": 0, "articles_unchanged": 0, "relevant": 0,
         "per_source": per_source,
     }], schema_overrides={"started_at": pl.Datetime("us", "UTC"),
@@ -291,7 +267,7 @@ def _handed_tasks(config: Config, inbox: Inbox) -> list[tuple[Source, list[Candi
     return out
 
 
-def outgoing_handoff(harvests: list[Harvest], known: set[str]) -> list[HandedOver]:
+def outgoing_handoff(harvests: list[Harvest]) -> list[HandedOver]:
     """What this shard leaves to others, and handed-over pages it must try again.
 
     Handed-over candidates have no feed to rediscover them from here, so those not settled
@@ -303,10 +279,7 @@ def outgoing_handoff(harvests: list[Harvest], known: set[str]) -> list[HandedOve
         language = h.source.language
         out += [HandedOver(c, language) for c in h.handed_over]
         if h.from_handoff:
-            settled = ({c.url for c, r in h.pages if not r.retry_later}
-                       | {c.url for c in h.handed_over})
-            out += [HandedOver(c, language) for c in h.candidates
-                    if c.url not in settled and not _is_known(known, c.url)]
+            out += [HandedOver(c, language) for c in h.unsettled]
     return out
 
 
@@ -338,18 +311,21 @@ async def run_pipeline(config: Config, shard: ShardSpec | None = None) -> RunSum
     progress.start("fetch")
     progress.start("extract")
 
+    staging = RunStaging(data_dir, run_id)
+    archive = WarcArchive(archive_dir(data_dir), run_id, config.fetch.user_agent)
+    fetch_log = StagedFetchLog(staging, archive)
+
     def on_fetch(result: FetchResult) -> None:
+        fetch_log.record(result)
         if result.kind == "page":
             progress.advance("fetch")
 
-    staging = RunStaging(data_dir, run_id)
-    archive = WarcArchive(archive_dir(data_dir), run_id, config.fetch.user_agent)
     settings = config.extract
     try:
         with batch_runner(settings, staging) as runner:
             stream = BatchStream(runner, settings.batch_size, settings.max_pending or None)
             try:
-                async with Fetcher(config.fetch, on_result=on_fetch,
+                async with Fetcher(config.fetch, on_result=on_fetch, keep_log=False,
                                    http_cache=state.http_cache, archive=archive) as fetcher:
                     slots = asyncio.Semaphore(PAGE_SLOTS)
                     max_pages = config.fetch.max_pages_per_source
@@ -363,7 +339,6 @@ async def run_pipeline(config: Config, shard: ShardSpec | None = None) -> RunSum
                                          partial(stream.put, source_language=s.language),
                                          slots, shard, candidates)
                           for s, candidates in handed)))
-                    fetch_log = list(fetcher.log)
                 await stream.close()
             except BaseException:
                 await stream.cancel()
@@ -374,9 +349,9 @@ async def run_pipeline(config: Config, shard: ShardSpec | None = None) -> RunSum
     finally:
         archive.close()
     progress.finish("discover", f"{sum(len(h.candidates) for h in harvests)} candidates")
-    progress.finish("fetch", f"{sum(1 for r in fetch_log if r.ok and r.kind == 'page')} pages")
+    progress.finish("fetch", f"{fetch_log.pages_ok} pages")
     progress.finish("extract", f"{stream.articles} articles")
-    outcomes = Counter(r.outcome for r in fetch_log)
+    outcomes = fetch_log.outcomes
     log.info("discover+fetch: %d sources, %d candidates, %d already known; fetch outcomes %s",
              len(harvests), sum(len(h.candidates) for h in harvests),
              sum(h.skipped_known for h in harvests), dict(sorted(outcomes.items())))
@@ -387,20 +362,19 @@ async def run_pipeline(config: Config, shard: ShardSpec | None = None) -> RunSum
     if shard is not None:
         # Written before this run's batch is staged: a crash in between repeats a handover
         # (the receiver skips what it already has), it never loses one.
-        sent = write_handoff(config.handoff_dir, shard, run_id, outgoing_handoff(harvests, known))
+        sent = write_handoff(config.handoff_dir, shard, run_id, outgoing_handoff(harvests))
         if sent:
             log.info("handoff: %s", ", ".join(f"{n} candidate(s) to shard {j}/{shard.count}"
                                               for j, n in sorted(sent.items())))
 
     summaries = _summaries(harvests)
-    tables = {"fetches": _fetch_frame(fetch_log, run_id),
+    tables = {**fetch_log.finish(),
               "runs": _runs_frame(run_id, started, summaries, fetch_log),
               "http_cache": http_cache_frame([v for h in harvests for v in h.validators]),
               # A source's health is its discovering shard's to record.
               "source_status": source_status_frame(
                   run_id, started, [(s.name, s.status, s.error) for s in summaries
                                     if not s.from_handoff]),
-              "captures": captures_frame(archive),
               "entities": entities_frame()}
     if not table_files(staging.directory, "articles"):  # a run with no pages has them too
         empty = tables_from_records([])

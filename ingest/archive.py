@@ -171,6 +171,12 @@ class WarcArchive:
         self.captures.append(capture)
         return capture
 
+    def take_captures(self) -> list[Capture]:
+        """The captures recorded since the last call; the archive keeps no list of its own."""
+        with self._lock:
+            taken, self.captures = self.captures, []
+        return taken
+
     def close(self) -> None:
         if self._thread is not None:
             self._thread.shutdown(wait=True)

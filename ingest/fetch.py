@@ -189,14 +189,17 @@ class Fetcher:
                  transport: httpx.AsyncBaseTransport | None = None,
                  on_result: Callable[[FetchResult], None] | None = None,
                  http_cache: Mapping[str, CacheEntry] | None = None,
-                 archive: WarcArchive | None = None) -> None:
+                 archive: WarcArchive | None = None, keep_log: bool = True) -> None:
         self.settings = settings
         self.archive = archive  # every response received goes into this run's WARC file
         self._transport = transport or GuardedTransport(settings.allowed_networks())
         self._client: httpx.AsyncClient | None = None
         self._on_result = on_result
         self.http_cache: Mapping[str, CacheEntry] = http_cache or {}
+        # Every result, for callers that read it afterwards; a long run passes ``on_result``
+        # and keep_log=False instead, so that no result outlives its page.
         self.log: list[FetchResult] = []
+        self._keep_log = keep_log
         self.politeness = self._new_politeness()
         self.robots = RobotsCache(self._fetch_robots, settings.user_agent,
                                   settings.max_crawl_delay_s)
@@ -263,7 +266,8 @@ class Fetcher:
             result.outcome = "not_modified"
             result.reason = "body unchanged since the last run (same SHA-1)"
             result.body = None
-        self.log.append(result)
+        if self._keep_log:
+            self.log.append(result)
         if self._on_result is not None:
             self._on_result(result)
         return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -12,6 +13,7 @@ from ingest.config import Source
 from ingest.discover import Candidate, InvalidDocument, ParsedDocument, parse_feed
 from ingest.fetch import Fetcher, FetchResult, gunzip_bounded
 from ingest.gdelt import discover_gdelt
+from ingest.politeness import host_key
 
 MAX_SITEMAP_BYTES = 50 * 1024 * 1024
 # Pages fetched at once per harvest when the caller gives no shared limit.
@@ -23,16 +25,44 @@ MAX_CHILD_SITEMAPS = 50
 
 
 @dataclass(slots=True)
+class PageTally:
+    """What became of a source's page fetches, counted as they end (no result is kept)."""
+
+    attempted: int = 0
+    fetched: int = 0  # ok
+    failures: Counter[str] = field(default_factory=Counter)  # outcome -> pages, not deferred
+    deferred: list[str] = field(default_factory=list)  # the first deferral's reason
+    permanent: int = 0  # gone for good (404, 410): the page's problem, not the source's
+    retry: list[Candidate] = field(default_factory=list)  # to try again next run
+
+    def add(self, candidate: Candidate, page: FetchResult) -> None:
+        self.attempted += 1
+        if page.ok:
+            self.fetched += 1
+        elif page.outcome == "deferred":
+            if not self.deferred:
+                self.deferred.append(page.reason)
+        else:
+            self.failures[page.outcome] += 1
+        if page.status in (404, 410):
+            self.permanent += 1
+        if page.retry_later:
+            self.retry.append(candidate)
+
+
+@dataclass(slots=True)
 class Harvest:
     """What one source yielded in one run."""
 
     source: Source
     candidates: list[Candidate] = field(default_factory=list)
+    tally: PageTally = field(default_factory=PageTally)
+    # Every page with its result (and body), only when harvested without a sink.
     pages: list[tuple[Candidate, FetchResult]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)  # why discovery failed, if it did
     skipped_known: int = 0
     documents: list[FetchResult] = field(default_factory=list)  # feeds and sitemaps fetched
-    left_for_next_run: int = 0  # fresh candidates beyond max_pages
+    left_over: list[Candidate] = field(default_factory=list)  # fresh beyond max_pages
     # Fresh candidates on hosts another shard owns: not fetched here (ingest/handoff.py).
     handed_over: list[Candidate] = field(default_factory=list)
     from_handoff: bool = False  # the candidates were handed over by another shard
@@ -50,10 +80,18 @@ class Harvest:
         return None
 
     @property
+    def left_for_next_run(self) -> int:
+        return len(self.left_over)
+
+    @property
+    def unsettled(self) -> list[Candidate]:
+        """Fresh candidates a later run must still fetch: beyond max_pages, or retry later."""
+        return self.left_over + self.tally.retry
+
+    @property
     def complete(self) -> bool:
         """Every candidate was settled: nothing is left that a later run must still fetch."""
-        return (not self.errors and not self.left_for_next_run
-                and not any(r.retry_later for _, r in self.pages))
+        return not self.errors and not self.unsettled
 
     @property
     def validators(self) -> list[CacheEntry]:
@@ -139,8 +177,9 @@ async def harvest(source: Source, fetcher: Fetcher, is_known: Callable[[str], bo
 
     With ``on_page``, each page fetched well is handed over at once and its body dropped
     here, and ``page_slots`` bounds how many pages are fetched but not yet handed over (a
-    sink that waits therefore pauses fetching): memory stays flat however many pages a
-    source has. Without it, the bodies stay in ``Harvest.pages``.
+    sink that waits therefore pauses fetching); results are only counted
+    (``Harvest.tally``), so memory stays flat however many pages a source has. Without it,
+    the results and their bodies stay in ``Harvest.pages``.
 
     With ``owns`` (a sharded run), fresh candidates on hosts it does not own are not
     fetched but listed in ``Harvest.handed_over``. With ``handed``, discovery is skipped:
@@ -154,14 +193,13 @@ async def harvest(source: Source, fetcher: Fetcher, is_known: Callable[[str], bo
         result.candidates = list(handed)
     fresh = [c for c in result.candidates if not is_known(c.url)]
     result.skipped_known = len(result.candidates) - len(fresh)
-    result.left_for_next_run = max(0, len(fresh) - max_pages)
-    fresh = fresh[:max_pages]
+    fresh, result.left_over = fresh[:max_pages], fresh[max_pages:]
     if owns is not None:
         result.handed_over = [c for c in fresh if not owns(c.url)]
         fresh = [c for c in fresh if owns(c.url)]
     slots = page_slots or asyncio.Semaphore(DEFAULT_PAGE_SLOTS)
 
-    async def fetch_page(cand: Candidate) -> FetchResult:
+    async def fetch_page(cand: Candidate) -> None:
         async with fetcher.politeness.host(cand.url).admission(), slots:
             page = await fetcher.fetch(
                 cand.url, source=source.name, kind="page",
@@ -170,8 +208,23 @@ async def harvest(source: Source, fetcher: Fetcher, is_known: Callable[[str], bo
             if on_page is not None and page.ok:
                 await on_page(cand, page)
                 page.release_body()
-            return page
+        result.tally.add(cand, page)
+        if on_page is None:
+            result.pages.append((cand, page))
 
-    fetched = await asyncio.gather(*(fetch_page(c) for c in fresh))
-    result.pages = list(zip(fresh, fetched, strict=True))
+    async def fetch_from(queue: deque[Candidate]) -> None:
+        while queue:
+            await fetch_page(queue.popleft())
+
+    # A few fetchers per host, each taking the host's next candidate when the last is done:
+    # the tasks alive are bounded by hosts x per-host concurrency, not by the candidates.
+    queues: dict[str, deque[Candidate]] = {}
+    for cand in fresh:
+        queues.setdefault(host_key(cand.url), deque()).append(cand)
+    width = fetcher.politeness.concurrency
+    await asyncio.gather(*(fetch_from(queue) for queue in queues.values()
+                           for _ in range(min(width, len(queue)))))
+    if on_page is None:
+        order = {c.url: i for i, c in enumerate(fresh)}
+        result.pages.sort(key=lambda pair: order[pair[0].url])
     return result

@@ -372,7 +372,7 @@ def test_handed_over_pages_left_unsettled_go_back_to_their_shards_inbox(
 
     result = asyncio.run(run())
     assert result.from_handoff and [r.ok for _, r in result.pages] == [True, False]
-    back = outgoing_handoff([result], known=set())
+    back = outgoing_handoff([result])
     assert [i.candidate.url for i in back] == [closed]
     spec = ShardSpec(0, 2)
     write_handoff(tmp_path, spec, "20250101T000000Z-abc", back)

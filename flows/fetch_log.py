@@ -1,0 +1,93 @@
+"""The run's fetch log and capture index, staged in parts while the run fetches.
+
+A long run must not keep a row per page in memory until its end: every ``ROWS_PER_PART``
+page fetches, their rows and the WARC captures recorded meanwhile are written to the run's
+staged batch as ``fetches.part-NNNNN.parquet`` and ``captures.part-NNNNN.parquet`` (the
+loader reads whole tables and parts alike). Feeds, sitemaps and robots.txt stay in memory
+to the end: they are few, and harvesting may still turn a feed's ``ok`` into
+``invalid_document`` after it has been logged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import polars as pl
+
+from ingest.archive import WarcArchive
+from ingest.fetch import FetchResult
+from warehouse.load import CAPTURE_SCHEMA
+from warehouse.stage import RunStaging, write_tables
+
+ROWS_PER_PART = 5_000
+
+FETCH_SCHEMA = {
+    "fetch_id": pl.String, "run_id": pl.String, "source": pl.String, "kind": pl.String,
+    "url": pl.String, "final_url": pl.String, "status": pl.Int32, "outcome": pl.String,
+    "reason": pl.String, "bytes": pl.Int64, "elapsed_ms": pl.Int32,
+    "fetched_at": pl.Datetime("us", "UTC"), "attempts": pl.Int32,
+}
+
+
+class StagedFetchLog:
+    """Receives every fetch result (``Fetcher(on_result=...)``) and stages them as rows.
+
+    Also counts what the run summary needs, so no result has to outlive its page.
+    """
+
+    def __init__(self, staging: RunStaging, archive: WarcArchive,
+                 rows_per_part: int | None = None) -> None:
+        self.staging, self.archive = staging, archive
+        self.rows_per_part = rows_per_part or ROWS_PER_PART
+        self.outcomes: Counter[str] = Counter()
+        self.pages_ok = 0
+        self.pages_failed = 0  # neither ok, unchanged nor deferred to the next run
+        self._fetches = 0  # numbers the rows: fetch ids follow the order fetches ended
+        self._parts = 0
+        self._page_rows: list[dict[str, Any]] = []
+        self._documents: list[tuple[int, FetchResult]] = []
+
+    def record(self, result: FetchResult) -> None:
+        number = self._fetches
+        self._fetches += 1
+        self.outcomes[result.outcome] += 1
+        if result.kind != "page":
+            self._documents.append((number, result))
+            return
+        if result.ok:
+            self.pages_ok += 1
+        elif result.outcome not in ("not_modified", "deferred"):
+            self.pages_failed += 1
+        self._page_rows.append(self._row(number, result))
+        if len(self._page_rows) >= self.rows_per_part:
+            self._write_part()
+
+    def finish(self) -> dict[str, pl.DataFrame]:
+        """The rows not yet staged, as whole tables for the batch's last write.
+
+        Call once fetching has ended and the archive is closed.
+        """
+        rows = self._page_rows + [self._row(n, r) for n, r in self._documents]
+        self._page_rows, self._documents = [], []
+        return {"fetches": pl.DataFrame(rows, schema=FETCH_SCHEMA),
+                "captures": self._captures()}
+
+    def _write_part(self) -> None:
+        self._parts += 1
+        tables = {"fetches": pl.DataFrame(self._page_rows, schema=FETCH_SCHEMA),
+                  "captures": self._captures()}
+        self._page_rows = []
+        write_tables(self.staging.directory, tables, self.staging.part_suffix(self._parts))
+
+    def _captures(self) -> pl.DataFrame:
+        return pl.DataFrame([c.row() for c in self.archive.take_captures()],
+                            schema=CAPTURE_SCHEMA)
+
+    def _row(self, number: int, r: FetchResult) -> dict[str, Any]:
+        return {"fetch_id": f"{self.staging.run_id}:{number:06d}",
+                "run_id": self.staging.run_id, "source": r.source, "kind": r.kind,
+                "url": r.url, "final_url": r.final_url, "status": r.status,
+                "outcome": r.outcome, "reason": r.reason, "bytes": r.bytes,
+                "elapsed_ms": r.elapsed_ms, "fetched_at": r.fetched_at,
+                "attempts": r.attempts}
