@@ -13,7 +13,7 @@ import polars as pl
 
 from transform import relevance, topics
 from transform.entities import find_matches, resolve_surnames
-from transform.gazetteer import load_gazetteer
+from transform.gazetteer import entity_table, load_gazetteer
 from transform.language import SAMPLE_CHARS, identify_many
 from transform.textdates import DATE, dates_column
 
@@ -36,7 +36,7 @@ ENTITY = pl.Struct(
 
 def entities_frame() -> pl.DataFrame:
     """The gazetteer as the warehouse ``entities`` table."""
-    return load_gazetteer().entities.select("entity_id", "name", "wikidata_id", "type", "side")
+    return entity_table().select("entity_id", "name", "wikidata_id", "type", "side")
 
 
 def annotate(frame: pl.DataFrame, with_dates: bool = True) -> pl.DataFrame:

@@ -15,7 +15,6 @@ import re
 import struct
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 128
 # 42 bands of 3 rows (126 of the 128 values): a pair at J = 0.5 becomes a candidate with
@@ -45,6 +44,10 @@ def signature(text: str) -> list[int] | None:
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
+    # Imported here: datasketch imports scipy (≈ 0.5 s, ≈ 33 MB), which the flow process,
+    # needing only this module's constants to load signatures, should not pay for.
+    from datasketch import MinHash
+
     mh = MinHash(num_perm=NUM_PERM, seed=SEED)
     mh.update_batch([g.encode("utf-8") for g in sorted(grams)])
     return [int(v) for v in mh.hashvalues]
