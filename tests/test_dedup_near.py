@@ -20,6 +20,9 @@ from tests.dedup_texts import (
 )
 from transform.fingerprint import NEAR_DUPLICATE_THRESHOLD, signature, similarity
 from warehouse import dedup
+from warehouse.load import load_batch
+from warehouse.publish import open_for_writing, writer_lock
+from warehouse.stage import stage_batch, write_tables
 
 DAY1 = datetime(2026, 1, 1, 2, 0, tzinfo=UTC)
 DAY2 = datetime(2026, 1, 2, 2, 0, tzinfo=UTC)
@@ -146,3 +149,38 @@ def test_candidates_found_in_many_parts_are_those_found_at_once(
     whole, parts = results
     assert len(whole[0]) == 6  # the four copies of the wire story pair up: 4 choose 2
     assert parts == whole
+
+
+def test_a_batch_loaded_a_part_per_transaction_is_the_batch_loaded_at_once(
+        tmp_path: Path) -> None:
+    # The copies come in the first part and the wire story they copy, seen a day earlier,
+    # in the last: loaded part by part, the last part turns the first part's articles into
+    # duplicates after they were loaded as originals.
+    parts = [articles(dict(url="https://b.test/gas", text=BYLINED, fetched_at=DAY2),
+                      dict(url="https://e.test/gas", text=OTHER, fetched_at=DAY2)),
+             articles(dict(url="https://c.test/gas", text=TRIMMED, fetched_at=DAY2,
+                           source="other")),
+             articles(dict(url="https://wire.test/gas", text=WIRE, fetched_at=DAY1))]
+    results = []
+    for name, per_transaction in (("whole", 1_000), ("parts", 1)):
+        db = tmp_path / name / "w.duckdb"
+        db.parent.mkdir()
+        batch = stage_batch(db.parent, "r1", {})
+        for n, part in enumerate(parts, 1):
+            write_tables(batch, {"articles": part}, f".part-{n:05d}")
+        with writer_lock(db), open_for_writing(db) as conn:
+            counts = load_batch(conn, batch, per_transaction)
+            serial = conn.execute("SELECT serial FROM write_serial").fetchone()
+        results.append((counts, sorted(_clusters(db).items()), rows(db, """
+            SELECT a.url, b.url, n.similarity, n.kind FROM near_duplicates n
+            JOIN articles a ON a.article_id = n.article_a
+            JOIN articles b ON b.article_id = n.article_b ORDER BY ALL"""),
+            rows(db, "SELECT * EXCLUDE (first_seen_at, last_seen_at) FROM articles "
+                     "ORDER BY url")))
+        results[-1] += (serial,)
+    whole, by_part = results
+    assert by_part[:4] == whole[:4]
+    assert by_part[4][0] == whole[4][0] + 2  # three transactions instead of one
+    counts = by_part[0]
+    assert (counts.new, counts.duplicates) == (4, 2)
+    assert counts.per_source == {"src": (3, 0, 0, 3, 1), "other": (1, 0, 0, 1, 1)}

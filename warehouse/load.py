@@ -1,7 +1,11 @@
-"""Loading staged batches into the warehouse: one transaction per batch, idempotent.
+"""Loading staged batches into the warehouse: a few transactions per batch, idempotent.
 
 Everything goes in bulk from the batch's Parquet files (DuckDB reads them directly): no
 row-by-row inserts. Loading the same batch twice leaves the warehouse as loading it once.
+A batch's articles (with their mentions and dates) go in transactions of
+:data:`PARTS_PER_TRANSACTION` staged parts, as if each were a batch of its own: DuckDB must
+hold a transaction's new rows until it commits, so one transaction per batch would need
+memory in proportion to the run. The run-wide tables go with the last transaction.
 
 Keys are kept unique by the statements themselves (``MERGE`` on the key, anti-joins),
 not by constraints, so the same loader writes a DuckLake warehouse, which has none; its
@@ -12,12 +16,14 @@ writer committed first.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
 from warehouse.dedup import store_signatures, update_clusters
+from warehouse.lake import is_lake
 from warehouse.serial import write_in_turn
 from warehouse.stage import table_files
 
@@ -37,6 +43,8 @@ CAPTURE_SCHEMA = {
 }
 _UPDATED_COLUMNS = [c for c in STAGED_ARTICLE_COLUMNS
                     if c not in ("article_id", "fetched_at")]
+# Staged parts (of ``batch_size`` pages, 200 by default) loaded per transaction.
+PARTS_PER_TRANSACTION = 25
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,31 +59,68 @@ class LoadCounts:
     # source -> (new, updated, unchanged, relevant, duplicates)
     per_source: dict[str, tuple[int, int, int, int, int]]
 
+    @classmethod
+    def of(cls, per_source: dict[str, tuple[int, int, int, int, int]]) -> LoadCounts:
+        totals = [sum(v[i] for v in per_source.values()) for i in range(5)]
+        return cls(*totals, per_source=per_source)
+
 
 def _sql_path(path: Path) -> str:
     return str(path).replace("'", "''")
 
 
-def _staged(batch: Path, table: str) -> str | None:
-    """SQL reading every Parquet file of one staged table (whole or in parts), or None."""
-    files = table_files(batch, table)
+def _part(path: Path, table: str) -> str:
+    """The part a staged file belongs to: ``.part-00001``, or ``""`` for a whole table."""
+    return path.name[len(table):-len(".parquet")]
+
+
+def _staged(batch: Path, table: str, parts: frozenset[str] | None = None) -> str | None:
+    """SQL reading the Parquet files of one staged table (whole or in parts), or None.
+
+    ``parts`` keeps only those parts (as :func:`_part` names them); None reads them all.
+    """
+    files = [p for p in table_files(batch, table)
+             if parts is None or _part(p, table) in parts]
     if not files:
         return None
     listing = ", ".join(f"'{_sql_path(p)}'" for p in files)
     return f"read_parquet([{listing}], union_by_name = true)"
 
 
-def load_batch(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
-    """Load one staged batch in a single transaction, together with its ``runs`` row."""
-    return write_in_turn(conn, f"load {batch.name}", lambda: _load(conn, batch))
+def load_batch(conn: duckdb.DuckDBPyConnection, batch: Path,
+               parts_per_transaction: int | None = None) -> LoadCounts:
+    """Load one staged batch, a few parts per transaction, its run-wide tables last.
+
+    Each transaction is what loading a batch of just those parts would be; the copy being
+    written is published only after all of them (warehouse/publish.py). A DuckLake
+    warehouse, whose every commit is a snapshot readers see, loads a batch in one.
+    """
+    parts = [_part(p, "articles") for p in table_files(batch, "articles")]
+    if not parts:
+        raise ValueError(f"staged batch {batch} has no articles table")
+    per = len(parts) if is_lake(conn) else parts_per_transaction or PARTS_PER_TRANSACTION
+    chunks = [frozenset(parts[i:i + per]) for i in range(0, len(parts), per)]
+    counts: LoadCounts | None = None
+    for n, chunk in enumerate(chunks, 1):
+        label = f"load {batch.name}" + (f" ({n}/{len(chunks)})" if len(chunks) > 1 else "")
+        counts = write_in_turn(conn, label, partial(_load, conn, batch, chunk, counts,
+                                                    last=n == len(chunks)))
+    assert counts is not None  # there was at least one chunk
+    return counts
 
 
-def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
+def _load(conn: duckdb.DuckDBPyConnection, batch: Path, parts: frozenset[str],
+          earlier: LoadCounts | None, last: bool) -> LoadCounts:
+    """One transaction: the articles of ``parts``; with ``last``, the batch's other tables.
+
+    Returns the counts of the batch so far (``earlier`` plus these parts).
+    """
     cols = ", ".join(STAGED_ARTICLE_COLUMNS)
+    staged_sql = _staged(batch, "articles", parts)
     # Duplicate keys inside one batch are resolved (the latest fetch wins), not an error.
     conn.execute(f"""
         CREATE OR REPLACE TEMP TABLE staged_articles AS
-        SELECT {cols} FROM {_staged(batch, "articles")}
+        SELECT {cols} FROM {staged_sql}
         QUALIFY row_number() OVER (PARTITION BY article_id ORDER BY fetched_at DESC) = 1""")
     # A staged fetch older than the stored one (an old capture reprocessed) adds its version
     # but does not overwrite the article: the newest fetch is the article.
@@ -120,16 +165,24 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path) -> LoadCounts:
         CREATE OR REPLACE TEMP TABLE applied_articles AS
         SELECT s.article_id FROM staged_articles s JOIN articles a USING (article_id)
         WHERE s.fetched_at >= a.last_seen_at""")
-    store_signatures(conn, str(_staged(batch, "articles")))
+    store_signatures(conn, str(staged_sql))
     update_clusters(conn)
-    duplicates = dict(conn.execute("""
-        SELECT s.source, count(*) FROM staged_articles s JOIN articles a USING (article_id)
+    _load_annotations(conn, batch, parts, with_entities=earlier is None)
+    for source, values in (earlier.per_source if earlier else {}).items():
+        mine = per_source.setdefault(source, [0, 0, 0, 0])
+        for i in range(4):
+            mine[i] += values[i]
+    if not last:
+        return LoadCounts.of({k: (*v, 0) for k, v in per_source.items()})
+    # Duplicates once, over the whole batch: a later part's article may be the first seen
+    # of a cluster and turn an earlier part's into its duplicate.
+    duplicates = dict(conn.execute(f"""
+        SELECT s.source, count(DISTINCT s.article_id)
+        FROM (SELECT source, article_id FROM {_staged(batch, "articles")}) s
+        JOIN articles a USING (article_id)
         WHERE a.duplicate_of IS NOT NULL GROUP BY s.source""").fetchall())
-    for source, values in per_source.items():
-        values.append(int(duplicates.get(source, 0)))
-    totals = [sum(v[i] for v in per_source.values()) for i in range(5)]
-    counts = LoadCounts(*totals, per_source={k: tuple(v) for k, v in per_source.items()})
-    _load_annotations(conn, batch)
+    counts = LoadCounts.of({k: (*v, int(duplicates.get(k, 0)))
+                            for k, v in per_source.items()})
     # Logs keyed by their own ids: appending a batch twice adds nothing.
     for table, key in (("fetches", "fetch_id"), ("captures", 'warc_file, "offset"')):
         path = _staged(batch, table)
@@ -181,8 +234,10 @@ def forget_captures(conn: duckdb.DuckDBPyConnection, warc_files: list[str]) -> N
         conn.execute("DELETE FROM captures WHERE list_contains(?, warc_file)", [warc_files])
 
 
-def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
-    entities = _staged(batch, "entities")
+def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path, parts: frozenset[str],
+                      with_entities: bool) -> None:
+    """The mentions and dates of ``parts``; the gazetteer's entities with the first parts."""
+    entities = _staged(batch, "entities") if with_entities else None
     if entities:
         # The whole gazetteer comes with every batch: only changed entries are rewritten.
         conn.execute(f"""
@@ -198,7 +253,7 @@ def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
                 THEN UPDATE SET name = excluded.name, wikidata_id = excluded.wikidata_id,
                                 type = excluded.type, side = excluded.side
             WHEN NOT MATCHED THEN INSERT BY NAME""")
-    mentions = _staged(batch, "mentions")
+    mentions = _staged(batch, "mentions", parts)
     if mentions:
         # An article's mentions are replaced as a whole when it is reloaded.
         conn.execute("""
@@ -210,7 +265,7 @@ def _load_annotations(conn: duckdb.DuckDBPyConnection, batch: Path) -> None:
             FROM {mentions}
             WHERE article_id IN (SELECT article_id FROM applied_articles)
             GROUP BY article_id, entity_id, surface""")
-    dates = _staged(batch, "dates")
+    dates = _staged(batch, "dates", parts)
     if dates:
         # Like mentions: the dates of an article's current text, replaced as a whole. One
         # row per (value, granularity), the first surface kept. A batch staged before

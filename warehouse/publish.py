@@ -25,10 +25,12 @@ from warehouse.migrations import migrate
 
 # DuckDB's own default is 80 % of the machine's memory, and a load keeps what it is given:
 # at N = 50,000 the writer's copy grew to ~4 GB without this (docs/throughput.md). Past the
-# budget, joins, sorts and aggregates spill to ``<copy>.tmp``. A publish that cannot fit in
-# it at all (one transaction's new rows must fit to commit) is redone without it
+# budget, joins, sorts and aggregates spill to ``<copy>.tmp``; a batch is loaded a few parts
+# per transaction (warehouse/load.py), since a transaction's new rows must fit to commit.
+# A 50,000-article batch and a full-text rebuild of 50,000 articles fit in 256 MB (128 MB
+# does not). A publish that cannot fit at all is redone without the budget
 # (flows/nightly.py), so the budget never fails a run.
-WRITER_MEMORY_LIMIT = "512MB"
+WRITER_MEMORY_LIMIT = "256MB"
 
 
 def is_out_of_memory(exc: BaseException) -> bool:
