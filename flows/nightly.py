@@ -220,7 +220,7 @@ def _summaries(harvests: list[Harvest]) -> list[SourceSummary]:
         elif h.discovery_failed:
             summary.error = "; ".join(h.errors)
         elif deferred and not failures and not summary.fetched:
-            summary.deferred = deferred[0]
+            summary.deferred = deferred
         elif pages.attempted and failures and not summary.fetched and not pages.permanent:
             # Pages that are gone (404/410) are the page's problem; a source all of whose
             # pages time out or fail to connect is broken.

@@ -31,7 +31,7 @@ class PageTally:
     attempted: int = 0
     fetched: int = 0  # ok
     failures: Counter[str] = field(default_factory=Counter)  # outcome -> pages, not deferred
-    deferred: list[str] = field(default_factory=list)  # the first deferral's reason
+    deferred: str = ""  # why the first deferred page was deferred (its host asked us to wait)
     permanent: int = 0  # gone for good (404, 410): the page's problem, not the source's
     retry: list[Candidate] = field(default_factory=list)  # to try again next run
 
@@ -40,8 +40,7 @@ class PageTally:
         if page.ok:
             self.fetched += 1
         elif page.outcome == "deferred":
-            if not self.deferred:
-                self.deferred.append(page.reason)
+            self.deferred = self.deferred or page.reason or "deferred"
         else:
             self.failures[page.outcome] += 1
         if page.status in (404, 410):
