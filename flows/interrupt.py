@@ -10,6 +10,7 @@ replaced by an atomic rename.
 
 from __future__ import annotations
 
+import _thread
 import contextlib
 import os
 import signal
@@ -17,11 +18,13 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from types import FrameType
+from typing import Any
 
 from flows.pool import stop_all_pools
 
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, what shells report for Ctrl-C
 GRACE_S = 15.0
+REDELIVER_AFTER_S = 0.05
 
 
 @contextlib.contextmanager
@@ -29,6 +32,7 @@ def stop_on_ctrl_c(cleanup: Callable[[], None], grace_s: float = GRACE_S) -> Ite
     """Within the block, the first Ctrl-C stops the workers and raises KeyboardInterrupt; the
     process exits with 130 after ``grace_s`` (after ``cleanup``) or at a second Ctrl-C."""
     pressed = threading.Event()
+    redeliveries = [0]  # KeyboardInterrupts raised again after Python ignored them
 
     def give_up() -> None:
         with contextlib.suppress(Exception):
@@ -36,6 +40,9 @@ def stop_on_ctrl_c(cleanup: Callable[[], None], grace_s: float = GRACE_S) -> Ite
         os._exit(EXIT_INTERRUPTED)
 
     def on_sigint(signum: int, frame: FrameType | None) -> None:
+        if redeliveries[0]:
+            redeliveries[0] -= 1
+            signal.default_int_handler(signum, frame)
         if pressed.is_set():
             give_up()
         pressed.set()
@@ -47,8 +54,25 @@ def stop_on_ctrl_c(cleanup: Callable[[], None], grace_s: float = GRACE_S) -> Ite
         timer.start()
         signal.default_int_handler(signum, frame)
 
+    previous_hook = sys.unraisablehook
+
+    def on_unraisable(unraisable: Any) -> None:
+        # A signal handler runs wherever the main thread happens to be; raised inside a
+        # weakref callback or a __del__, the KeyboardInterrupt is printed and dropped, and
+        # the run would go on until the grace period ends. Raise it again, a moment later
+        # from another thread, so that it lands once this callback is over.
+        if isinstance(unraisable.exc_value, KeyboardInterrupt) and pressed.is_set():
+            redeliveries[0] += 1
+            again = threading.Timer(REDELIVER_AFTER_S, _thread.interrupt_main, (signal.SIGINT,))
+            again.daemon = True
+            again.start()
+            return
+        previous_hook(unraisable)
+
     previous = signal.signal(signal.SIGINT, on_sigint)
+    sys.unraisablehook = on_unraisable
     try:
         yield
     finally:
         signal.signal(signal.SIGINT, previous)
+        sys.unraisablehook = previous_hook
