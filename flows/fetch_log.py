@@ -33,7 +33,7 @@ FETCH_SCHEMA = {
 class StagedFetchLog:
     """Receives every fetch result (``Fetcher(on_result=...)``) and stages them as rows.
 
-    Also counts what the run summary needs, so no result has to outlive its page.
+    Also counts the outcomes, for the run's log; per-source counts are the harvests' own.
     """
 
     def __init__(self, staging: RunStaging, archive: WarcArchive,
@@ -41,8 +41,6 @@ class StagedFetchLog:
         self.staging, self.archive = staging, archive
         self.rows_per_part = rows_per_part or ROWS_PER_PART
         self.outcomes: Counter[str] = Counter()
-        self.pages_ok = 0
-        self.pages_failed = 0  # neither ok, unchanged nor deferred to the next run
         self._fetches = 0  # numbers the rows: fetch ids follow the order fetches ended
         self._parts = 0
         self._page_rows: list[dict[str, Any]] = []
@@ -55,10 +53,6 @@ class StagedFetchLog:
         if result.kind != "page":
             self._documents.append((number, result))
             return
-        if result.ok:
-            self.pages_ok += 1
-        elif result.outcome not in ("not_modified", "deferred"):
-            self.pages_failed += 1
         self._page_rows.append(self._row(number, result))
         if len(self._page_rows) >= self.rows_per_part:
             self._write_part()

@@ -32,7 +32,7 @@ def stop_on_ctrl_c(cleanup: Callable[[], None], grace_s: float = GRACE_S) -> Ite
     """Within the block, the first Ctrl-C stops the workers and raises KeyboardInterrupt; the
     process exits with 130 after ``grace_s`` (after ``cleanup``) or at a second Ctrl-C."""
     pressed = threading.Event()
-    redeliveries = [0]  # KeyboardInterrupts raised again after Python ignored them
+    redeliveries = 0  # KeyboardInterrupts raised again after Python ignored them
 
     def give_up() -> None:
         with contextlib.suppress(Exception):
@@ -40,8 +40,9 @@ def stop_on_ctrl_c(cleanup: Callable[[], None], grace_s: float = GRACE_S) -> Ite
         os._exit(EXIT_INTERRUPTED)
 
     def on_sigint(signum: int, frame: FrameType | None) -> None:
-        if redeliveries[0]:
-            redeliveries[0] -= 1
+        nonlocal redeliveries
+        if redeliveries:
+            redeliveries -= 1
             signal.default_int_handler(signum, frame)
         if pressed.is_set():
             give_up()
@@ -57,12 +58,13 @@ def stop_on_ctrl_c(cleanup: Callable[[], None], grace_s: float = GRACE_S) -> Ite
     previous_hook = sys.unraisablehook
 
     def on_unraisable(unraisable: Any) -> None:
+        nonlocal redeliveries
         # A signal handler runs wherever the main thread happens to be; raised inside a
         # weakref callback or a __del__, the KeyboardInterrupt is printed and dropped, and
         # the run would go on until the grace period ends. Raise it again, a moment later
         # from another thread, so that it lands once this callback is over.
         if isinstance(unraisable.exc_value, KeyboardInterrupt) and pressed.is_set():
-            redeliveries[0] += 1
+            redeliveries += 1
             again = threading.Timer(REDELIVER_AFTER_S, _thread.interrupt_main, (signal.SIGINT,))
             again.daemon = True
             again.start()

@@ -229,8 +229,8 @@ def _summaries(harvests: list[Harvest]) -> list[SourceSummary]:
     return out
 
 
-def _runs_frame(run_id: str, started: datetime, summaries: list[SourceSummary],
-                fetch_log: StagedFetchLog) -> pl.DataFrame:
+def _runs_frame(run_id: str, started: datetime, summaries: list[SourceSummary]
+                ) -> pl.DataFrame:
     per_source = json.dumps({s.name: {"discovered": s.discovered, "fetched": s.fetched,
                                       "failed": s.failed, "error": s.error}
                              for s in summaries}, ensure_ascii=False)
@@ -240,7 +240,7 @@ def _runs_frame(run_id: str, started: datetime, summaries: list[SourceSummary],
         "sources": len(summaries), "sources_failed": sum(not s.ok for s in summaries),
         "discovered": sum(s.discovered for s in summaries),
         "fetched": sum(s.fetched for s in summaries),
-        "fetch_failed": fetch_log.pages_failed,
+        "fetch_failed": sum(sum(s.failed.values()) for s in summaries),
         "articles_new": 0, "articles_updated": 0, "articles_unchanged": 0, "relevant": 0,
         "per_source": per_source,
     }], schema_overrides={"started_at": pl.Datetime("us", "UTC"),
@@ -349,7 +349,7 @@ async def run_pipeline(config: Config, shard: ShardSpec | None = None) -> RunSum
     finally:
         archive.close()
     progress.finish("discover", f"{sum(len(h.candidates) for h in harvests)} candidates")
-    progress.finish("fetch", f"{fetch_log.pages_ok} pages")
+    progress.finish("fetch", f"{sum(h.tally.fetched for h in harvests)} pages")
     progress.finish("extract", f"{stream.articles} articles")
     outcomes = fetch_log.outcomes
     log.info("discover+fetch: %d sources, %d candidates, %d already known; fetch outcomes %s",
@@ -369,7 +369,7 @@ async def run_pipeline(config: Config, shard: ShardSpec | None = None) -> RunSum
 
     summaries = _summaries(harvests)
     tables = {**fetch_log.finish(),
-              "runs": _runs_frame(run_id, started, summaries, fetch_log),
+              "runs": _runs_frame(run_id, started, summaries),
               "http_cache": http_cache_frame([v for h in harvests for v in h.validators]),
               # A source's health is its discovering shard's to record.
               "source_status": source_status_frame(

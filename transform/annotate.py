@@ -36,7 +36,7 @@ ENTITY = pl.Struct(
 
 def entities_frame() -> pl.DataFrame:
     """The gazetteer as the warehouse ``entities`` table."""
-    return entity_table().select("entity_id", "name", "wikidata_id", "type", "side")
+    return entity_table()
 
 
 def annotate(frame: pl.DataFrame, with_dates: bool = True) -> pl.DataFrame:

@@ -194,6 +194,17 @@ def _read_toml(path: Path) -> dict:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
+def _entity_frame(entities: list[Entity]) -> pl.DataFrame:
+    return pl.DataFrame(
+        [(e.entity_id, e.name, e.wikidata_id, e.type, e.side) for e in entities],
+        schema={
+            "entity_id": pl.String, "name": pl.String, "wikidata_id": pl.String,
+            "type": pl.String, "side": pl.String,
+        },
+        orient="row",
+    )
+
+
 @cache
 def entity_table(data_dir: Path = DATA_DIR) -> pl.DataFrame:
     """The canonical entities alone, without expanding any pattern.
@@ -201,15 +212,7 @@ def entity_table(data_dir: Path = DATA_DIR) -> pl.DataFrame:
     The flow process needs only this (the warehouse's ``entities`` table); building the
     patterns takes ≈ 0.3 s and ≈ 60 MB that only the annotating workers need.
     """
-    return pl.DataFrame(
-        [(e.entity_id, e.name, e.wikidata_id, e.type, e.side)
-         for e in _entities(_read_toml(data_dir / "gazetteer.toml"))],
-        schema={
-            "entity_id": pl.String, "name": pl.String, "wikidata_id": pl.String,
-            "type": pl.String, "side": pl.String,
-        },
-        orient="row",
-    )
+    return _entity_frame(_entities(_read_toml(data_dir / "gazetteer.toml")))
 
 
 @cache
@@ -272,4 +275,4 @@ def load_gazetteer(data_dir: Path = DATA_DIR) -> Gazetteer:
         .sort("pattern", "entity_id", "kind", "scope", nulls_last=True)
     )
     pattern_list = sorted(set(frame["pattern"].to_list()), key=lambda p: (-len(p), p))
-    return Gazetteer(entity_table(data_dir), frame, pattern_list)
+    return Gazetteer(_entity_frame(entities), frame, pattern_list)
