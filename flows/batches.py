@@ -141,7 +141,15 @@ def batch_runner(settings: ExtractSettings, staging: RunStaging) -> Iterator[Bat
 
 
 class BatchStream:
-    """Collects fetched pages and keeps a bounded number of extraction batches running."""
+    """Collects fetched pages and keeps a bounded number of extraction batches running.
+
+    Pages wait in a queue of ``batch_size``; one collector cuts batches from it and starts
+    each when one of ``max_pending`` slots is free. A fetcher whose page finds the queue
+    full waits in ``put``, in arrival order: every host waiting on the pool gets its turn,
+    so hosts progress at the same pace and finish together instead of leaving a few slow
+    ones to fetch alone at the end. Pages held: the queue, the batch waiting for a slot,
+    the batches in flight and one page per waiting fetcher.
+    """
 
     def __init__(self, runner: BatchRunner, batch_size: int = 200,
                  max_pending: int | None = None) -> None:
@@ -151,7 +159,12 @@ class BatchStream:
         # cluster is not sent the harvest's parameters (an open fetcher) with each batch.
         self._context = contextvars.copy_context()
         self._slots = asyncio.Semaphore(max_pending or runner.workers + 1)
-        self._batch: list[tuple[Page, FetchResult]] = []
+        self._queue: asyncio.Queue[tuple[Page, FetchResult] | None] = asyncio.Queue(
+            maxsize=batch_size)
+        self._collector: asyncio.Task[None] | None = None
+        # asyncio's Lock serves waiters in arrival order and lets no newcomer barge past them
+        # (its Queue does: a put arriving as a place frees can take it from a woken waiter).
+        self._turns = asyncio.Lock()
         self._running: set[asyncio.Task[BatchOutcome]] = set()
         self.outcomes: list[BatchOutcome] = []
         self.errors: list[str] = []  # batches that failed as a whole (their pages are lost)
@@ -159,30 +172,38 @@ class BatchStream:
 
     async def put(self, candidate: Candidate, result: FetchResult,
                   source_language: str | None = None) -> None:
-        """Take one fetched page; waits while ``max_pending`` batches are in flight."""
+        """Take one fetched page; waits while the pool is behind (pausing that fetcher)."""
         page = Page(url=candidate.url, final_url=result.final_url or candidate.url,
                     source=candidate.source, fetched_at=result.fetched_at,
                     html=result.body or b"", feed_published_at=candidate.published_at,
                     source_language=candidate.language or source_language,
                     content_type=result.content_type)
-        self._batch.append((page, result))
-        if len(self._batch) >= self.batch_size:
-            await self._submit()
+        if self._collector is None:
+            self._collector = asyncio.create_task(self._collect(), context=self._context.copy())
+        async with self._turns:
+            await self._queue.put((page, result))
 
-    async def _submit(self) -> None:
-        batch, self._batch = self._batch, []
-        if not batch:
-            return
-        await self._slots.acquire()
-        self._submitted += 1
-        # A copy per batch: a task runs inside the context it is given, and Prefect's task
-        # engine sets its run context and transaction there. Batches sharing one context
-        # made each running batch the parent transaction of the next, which then held every
-        # batch's pages (as task parameters) until the run ended.
-        job = asyncio.create_task(self._run(batch, self._submitted),
-                                  context=self._context.copy())
-        self._running.add(job)
-        job.add_done_callback(self._running.discard)
+    async def _collect(self) -> None:
+        """Cut the queue into batches and start each as soon as a slot is free."""
+        batch: list[tuple[Page, FetchResult]] = []
+        while True:
+            item = await self._queue.get()
+            if item is not None:
+                batch.append(item)
+            if batch and (item is None or len(batch) >= self.batch_size):
+                await self._slots.acquire()
+                self._submitted += 1
+                # A copy per batch: a task runs inside the context it is given, and
+                # Prefect's task engine sets its run context and transaction there. Batches
+                # sharing one context made each running batch the parent transaction of
+                # the next, which then held every batch's pages until the run ended.
+                job = asyncio.create_task(self._run(batch, self._submitted),
+                                          context=self._context.copy())
+                self._running.add(job)
+                job.add_done_callback(self._running.discard)
+                batch = []
+            if item is None:
+                return
 
     async def _run(self, batch: list[tuple[Page, FetchResult]], number: int) -> BatchOutcome:
         try:
@@ -206,15 +227,18 @@ class BatchStream:
 
     async def close(self) -> None:
         """Submit the last, partial batch and wait for every batch to be staged."""
-        await self._submit()
+        if self._collector is not None:
+            await self._queue.put(None)
+            await self._collector
         while self._running:
             await asyncio.gather(*list(self._running))
 
     async def cancel(self) -> None:
         """Abandon the batches in flight (the run is failing or interrupted)."""
-        for job in list(self._running):
+        jobs = [*self._running, *([self._collector] if self._collector else [])]
+        for job in jobs:
             job.cancel()
-        await asyncio.gather(*list(self._running), return_exceptions=True)
+        await asyncio.gather(*jobs, return_exceptions=True)
 
     @property
     def articles(self) -> int:

@@ -51,3 +51,53 @@ def test_no_page_outlives_its_batch(prefect_harness: None, tmp_path: Path) -> No
     alive, articles = asyncio.run(stream_pages(tmp_path))
     assert articles == PAGES
     assert alive == 0
+
+
+HOSTS, PER_HOST, FETCHERS_PER_HOST, BATCH, PENDING = 3, 16, 2, 4, 1
+
+
+@flow
+async def hosts_behind_a_slow_pool(data_dir: Path) -> tuple[int, int, int]:
+    """Fetchers of HOSTS hosts hand pages to a one-worker pool far slower than they are.
+
+    Returns the largest lead one host took over another in pages handed over, the most
+    pages the stream held at once (handed over, not yet in a finished batch), articles.
+    """
+    staging = RunStaging(data_dir, "20260101T000000Z-000001")
+    handed = dict.fromkeys(range(HOSTS), 0)
+    lead = held = 0
+    with ExtractionPool(workers=1, page_timeout_s=60) as pool:
+        stream = BatchStream(PoolBatches(pool, staging), batch_size=BATCH, max_pending=PENDING)
+
+        async def fetcher(host: int, pages: list[int]) -> None:
+            nonlocal lead, held
+            while True:
+                await asyncio.sleep(0)  # a fetch gives the event loop a turn
+                if not pages:
+                    return
+                n = pages.pop()
+                url = f"http://127.0.0.{host + 1}:9/news/{n}"
+                body = html_page(f"Moscow and Beijing talks, host {host}, page {n}")
+                await stream.put(Candidate(url, f"wire{host}"),
+                                 FetchResult(url, f"wire{host}", "page", status=200,
+                                             content_type="text/html", body=body))
+                handed[host] += 1
+                lead = max(lead, max(handed.values()) - min(handed.values()))
+                held = max(held, sum(handed.values()) - sum(o.pages for o in stream.outcomes))
+
+        queues = {h: list(range(PER_HOST)) for h in range(HOSTS)}
+        await asyncio.gather(*(fetcher(h, queues[h]) for h in range(HOSTS)
+                               for _ in range(FETCHERS_PER_HOST)))
+        await stream.close()
+    return lead, held, stream.articles
+
+
+def test_hosts_behind_a_slow_pool_take_turns_and_the_stream_stays_bounded(
+        prefect_harness: None, tmp_path: Path) -> None:
+    lead, held, articles = asyncio.run(hosts_behind_a_slow_pool(tmp_path))
+    assert articles == HOSTS * PER_HOST
+    # Waiting fetchers are served in turn: no host runs ahead while another waits (a fetcher
+    # that filled a batch used to wait alone, its host falling behind the others).
+    assert lead <= FETCHERS_PER_HOST + 1
+    # The queue, the batch waiting for a slot, the batches in flight, one page per fetcher.
+    assert held <= BATCH + BATCH + PENDING * BATCH + HOSTS * FETCHERS_PER_HOST
