@@ -18,7 +18,14 @@ from tests.dedup_texts import (
     WIRE,
     WIRE_TITLE,
 )
-from transform.fingerprint import NEAR_DUPLICATE_THRESHOLD, signature, similarity
+from transform.fingerprint import (
+    NEAR_DUPLICATE_THRESHOLD,
+    NUM_PERM,
+    SEED,
+    shingles,
+    signature,
+    similarity,
+)
 from warehouse import dedup
 from warehouse.load import load_batch
 from warehouse.publish import open_for_writing, writer_lock
@@ -44,6 +51,21 @@ def test_syndicated_variants_are_well_above_the_threshold(variant: str) -> None:
 
 def test_another_story_on_the_same_event_is_well_below_it() -> None:
     assert similarity(signature(WIRE), signature(OTHER)) <= NEAR_DUPLICATE_THRESHOLD - 0.3
+
+
+def test_signatures_are_datasketchs_minhash_of_the_shingles() -> None:
+    """Signatures stored by earlier builds must stay comparable: ours are computed all at
+    once, datasketch's one shingle at a time, and they must be equal value for value."""
+    from datasketch import MinHash
+
+    texts = [WIRE, BYLINED, TRIMMED, EDITED, OTHER,
+             "中国和俄罗斯在北京签署了新的贸易协定，双方同意扩大能源合作。" * 3,
+             "Россия и Китай подписали соглашение о торговле и энергетике в Москве во вторник, "
+             "а министры обсудили новые поставки газа через Сибирь и расчёты в рублях и юанях."]
+    for text in texts:
+        reference = MinHash(num_perm=NUM_PERM, seed=SEED)
+        reference.update_batch([g.encode("utf-8") for g in shingles(text)])
+        assert signature(text) == [int(v) for v in reference.hashvalues]
 
 
 def test_short_texts_get_no_signature() -> None:

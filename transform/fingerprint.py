@@ -10,9 +10,11 @@ Pure: no network, no disk. The threshold's choice is documented in docs/dedup.md
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import struct
+from typing import Any
 
 import numpy as np
 
@@ -39,18 +41,25 @@ def shingles(text: str) -> set[str]:
     return {" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
 
 
+@functools.cache
+def _empty_minhash() -> Any:
+    # Imported here: datasketch imports scipy (≈ 0.5 s, ≈ 33 MB), which the flow process,
+    # needing only this module's constants to load signatures, should not pay for.
+    from datasketch import MinHash
+
+    return MinHash(num_perm=NUM_PERM, seed=SEED)
+
+
 def signature(text: str) -> list[int] | None:
     """The MinHash signature of a text (NUM_PERM unsigned 32-bit ints), or None if too short."""
     grams = shingles(text)
     if len(grams) < MIN_SHINGLES:
         return None
-    # Imported here: datasketch imports scipy (≈ 0.5 s, ≈ 33 MB), which the flow process,
-    # needing only this module's constants to load signatures, should not pay for.
-    from datasketch import MinHash
-
-    mh = MinHash(num_perm=NUM_PERM, seed=SEED)
-    mh.update_batch([g.encode("utf-8") for g in sorted(grams)])
-    return [int(v) for v in mh.hashvalues]
+    # A copy of one empty MinHash: its permutations are drawn once, not once per text.
+    # The minimum does not depend on the order of the shingles, so they are not sorted.
+    mh = _empty_minhash().copy()
+    mh.update_batch([g.encode("utf-8") for g in grams])
+    return mh.hashvalues.tolist()
 
 
 def band_keys(sig: list[int]) -> list[int]:
