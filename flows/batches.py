@@ -26,6 +26,7 @@ from typing import Any, Protocol
 import polars as pl
 from prefect import task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from flows.heap import release_free_heap
 from flows.pool import ExtractionPool, PageFailure
@@ -85,7 +86,8 @@ class PoolBatches:
         self.pool, self.staging, self.workers = pool, staging, pool.workers
 
     async def run(self, pages: list[Page], number: int) -> BatchOutcome:
-        return await extract_batch(self, pages, number)
+        # quote: Prefect would otherwise walk every page's fields looking for futures.
+        return await extract_batch(self, quote(pages), number)  # type: ignore[arg-type]
 
 
 @task(task_run_name="extract-batch-{number}", cache_policy=NO_CACHE)

@@ -24,6 +24,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
 from prefect.logging import get_run_logger
 from prefect.states import Completed, Failed, State
+from prefect.utilities.annotations import quote
 
 from flows.batches import BatchStream, batch_runner
 from flows.fetch_log import StagedFetchLog
@@ -328,16 +329,19 @@ async def run_pipeline(config: Config, shard: ShardSpec | None = None) -> RunSum
                 async with Fetcher(config.fetch, on_result=on_fetch, keep_log=False,
                                    http_cache=state.http_cache, archive=archive) as fetcher:
                     slots = asyncio.Semaphore(PAGE_SLOTS)
+                    # quote: Prefect would otherwise walk every known URL (and every handed
+                    # candidate) for each source's task, looking for futures in its inputs.
+                    quoted_known = quote(known)
                     max_pages = config.fetch.max_pages_per_source
                     harvests = list(await asyncio.gather(
-                        *(harvest_source(s, fetcher, known, max_pages,
+                        *(harvest_source(s, fetcher, quoted_known, max_pages,
                                          _last_success(state.health.get(s.name)),
                                          partial(stream.put, source_language=s.language),
                                          slots, shard)
                           for s in sources),
-                        *(harvest_source(s, fetcher, known, max_pages, None,
+                        *(harvest_source(s, fetcher, quoted_known, max_pages, None,
                                          partial(stream.put, source_language=s.language),
-                                         slots, shard, candidates)
+                                         slots, shard, quote(candidates))
                           for s, candidates in handed)))
                 await stream.close()
             except BaseException:
