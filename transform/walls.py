@@ -55,8 +55,10 @@ def cut_paywall(text: str) -> tuple[str, bool]:
 
 def is_cookie_wall(text: str) -> bool:
     """A short text whose lines are mostly about cookies and consent."""
+    if len(text.split()) > 400:  # before splitting lines: most articles stop here
+        return False
     lines = [line for line in text.split("\n") if line.strip()]
-    if not lines or len(text.split()) > 400:
+    if not lines:
         return False
     hits = sum(1 for line in lines if _COOKIE.search(line))
     return hits / len(lines) >= 0.5
