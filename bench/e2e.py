@@ -410,7 +410,8 @@ def render_report(args: argparse.Namespace, steps: list[Step], limit: Step, firs
         f"N = {args.pages:,} pages, latency {args.latency_ms:g} ms, "
         f"measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; load average "
         f"{load[0]:.1f} before, {first.extra.get('load', 0):.1f} on average during the first "
-        f"run, {load[1]:.1f} after (2 cores: above ~2, other sessions shared the machine).",
+        f"run, {load[1]:.1f} after (the 1-minute load average counts the run's own "
+        f"processes, ≈ 3–4 while it runs on 2 cores; 'before' says how shared the machine was).",
         "", "```", command, "```", "", render_table(steps), "",
         ("- Prefect: a `prefect server start` on loopback, started before the runs (as a "
          "deployment's server is always up; its CPU is not in the runs')"
