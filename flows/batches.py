@@ -64,6 +64,9 @@ def stage_part(records: list[dict[str, Any]], run_id: str, directory: Path,
 class BatchRunner(Protocol):
     workers: int
 
+    def start(self) -> None:
+        """Get ready for the first batch (called at the run's first fetched page)."""
+
     async def run(self, pages: list[Page], number: int) -> BatchOutcome: ...
 
 
@@ -84,6 +87,10 @@ class PoolBatches:
 
     def __init__(self, pool: ExtractionPool, staging: RunStaging) -> None:
         self.pool, self.staging, self.workers = pool, staging, pool.workers
+
+    def start(self) -> None:
+        # The workers warm up (≈ 3 CPU-s each) while the first batch is being fetched.
+        self.pool.start()
 
     async def run(self, pages: list[Page], number: int) -> BatchOutcome:
         # quote: Prefect would otherwise walk every page's fields looking for futures.
@@ -109,6 +116,9 @@ class ClusterBatches:
 
     def __init__(self, runner: Any, staging: RunStaging, workers: int) -> None:
         self.runner, self.staging, self.workers = runner, staging, workers
+
+    def start(self) -> None:
+        pass  # the cluster is up already
 
     async def run(self, pages: list[Page], number: int) -> BatchOutcome:
         future = self.runner.submit(extract_batch_on_cluster,
@@ -181,6 +191,7 @@ class BatchStream:
                     source_language=candidate.language or source_language,
                     content_type=result.content_type)
         if self._collector is None:
+            self.runner.start()
             self._collector = asyncio.create_task(self._collect(), context=self._context.copy())
         async with self._turns:
             await self._queue.put((page, result))

@@ -86,14 +86,22 @@ class ExtractionPool:
         self.workers = workers or default_workers()
         self.page_timeout_s = page_timeout_s
         self._page_fn = page_fn
-        # forkserver: forking a process that runs Prefect's threads is unsafe.
-        self._pool = ProcessPool(max_workers=self.workers, initializer=_warm_up,
-                                 context=multiprocessing.get_context("forkserver"))
+        self._pool: ProcessPool | None = None
         _live.add(self)
+
+    def start(self) -> ProcessPool:
+        """Start the workers, which warm up at once; a run with nothing new never does."""
+        if self._pool is None:
+            # forkserver: forking a process that runs Prefect's threads is unsafe.
+            self._pool = ProcessPool(max_workers=self.workers, initializer=_warm_up,
+                                     context=multiprocessing.get_context("forkserver"))
+            # pebble starts its workers at the first task, not before: give it one.
+            self._pool.schedule(os.getpid)
+        return self._pool
 
     async def extract(self, pages: Sequence[Page]) -> list[dict[str, Any] | PageFailure]:
         """One record per page, in order; a page that fails becomes a PageFailure."""
-        futures = [self._pool.schedule(self._page_fn, (page,), timeout=self.page_timeout_s)
+        futures = [self.start().schedule(self._page_fn, (page,), timeout=self.page_timeout_s)
                    for page in pages]
         out: list[dict[str, Any] | PageFailure] = []
         try:
@@ -117,21 +125,24 @@ class ExtractionPool:
 
     async def call(self, fn: Callable[..., T], *args: Any) -> T:
         """Run a batch-level step (normalise, annotate, stage) in a worker."""
-        return await asyncio.wrap_future(self._pool.schedule(fn, args))
+        return await asyncio.wrap_future(self.start().schedule(fn, args))
 
     def close(self) -> None:
         """Let running work finish, then stop the workers."""
-        self._pool.close()
-        self._pool.join()
+        if self._pool is not None:
+            self._pool.close()
+            self._pool.join()
 
     def stop(self) -> None:
         """Stop now: on Ctrl-C or a failed run, running work is abandoned."""
         self.terminate()
-        self._pool.join()
+        if self._pool is not None:
+            self._pool.join()
 
     def terminate(self) -> None:
         """Kill the workers without waiting (safe from a signal handler)."""
-        self._pool.stop()
+        if self._pool is not None:
+            self._pool.stop()
 
     def __enter__(self) -> ExtractionPool:
         return self
