@@ -114,12 +114,20 @@ def prune_link_blocks(tree: HtmlElement) -> HtmlElement:
     headlines then read as part of the story (and name entities it never mentions).
     """
     doomed = []
-    for element in tree.iter(*_LINK_BLOCK_TAGS):
-        if element.find(".//a") is None:
+    # Innermost blocks first: a block's words are at least those of any block inside it, so
+    # once one is too long to be a link block, none of its ancestors need counting (the
+    # article's containers would otherwise be read again at every level).
+    too_long: set[HtmlElement] = set()
+    for element in reversed(list(tree.iter(*_LINK_BLOCK_TAGS))):
+        if element in too_long or element.find(".//a") is None:
             continue
         density, words = _link_density(element)
-        if density >= _LINK_BLOCK_DENSITY and words <= _LINK_BLOCK_MAX_WORDS \
-                and not _is_linked_sentence(element, density, words):
+        if words > _LINK_BLOCK_MAX_WORDS:
+            parent = element.getparent()
+            while parent is not None and parent not in too_long:
+                too_long.add(parent)
+                parent = parent.getparent()
+        elif density >= _LINK_BLOCK_DENSITY and not _is_linked_sentence(element, density, words):
             doomed.append(element)
     for element in doomed:
         if element.getparent() is not None:
@@ -135,8 +143,7 @@ _FURNITURE = re.compile(
     r"(?:^|[-_\s])(?:author-?bio|about-?(?:the-?)?author|author-?(?:info|box|card)|newsletter|"
     r"show-?comments|comments?-?(?:area|section|form|cta|prompt|count)|bookmark|sign-?up|"
     r"register-?wall)(?:$|[-_\s])",
-    re.I,
-)
+)  # lowercase, matched against lowered names: re.I is several times slower
 _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Larger blocks are containers of the story itself, whatever their names say.
 _FURNITURE_MAX_WORDS = 150
@@ -149,7 +156,7 @@ def _is_furniture(element: HtmlElement) -> bool:
     style = element.get("style")
     if style and _DISPLAY_NONE.search(style):
         return True
-    names = f"{element.get('class') or ''} {element.get('id') or ''}"
+    names = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
     return _FURNITURE.search(names) is not None
 
 
