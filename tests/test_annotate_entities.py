@@ -227,3 +227,14 @@ def test_occurrences_are_those_of_one_automaton(patterns: list[str], texts: list
         .select("row", "pattern", pos=pl.col("pos").cast(pl.Int64))
     )
     assert sorted(got.rows()) == sorted(expected.rows())
+
+
+def test_no_articles_annotate_to_the_same_columns_as_some() -> None:
+    # A run that fetched nothing stages empty tables without loading the annotators.
+    frame = pl.DataFrame({"id": ["a1"], "title": ["Putin meets Xi in Beijing"],
+                          "text": ["Vladimir Putin and Xi Jinping met on Tuesday."],
+                          "language": ["en"], "published_at": ["2025-03-04T10:00:00+00:00"]})
+    some = annotate(frame)
+    none = annotate(frame.clear())
+    assert none.height == 0 and some.height == 1
+    assert none.schema == some.schema

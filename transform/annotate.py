@@ -39,6 +39,18 @@ def entities_frame() -> pl.DataFrame:
     return entity_table()
 
 
+ANNOTATION_SCHEMA = {
+    "id": pl.String,
+    "language": pl.String,
+    "mentions": pl.List(MENTION),
+    "entities": pl.List(ENTITY),
+    "relevance": pl.Float64,
+    "is_relevant": pl.Boolean,
+    "topics": pl.List(pl.String),
+    "dates": pl.List(DATE),
+}
+
+
 def annotate(frame: pl.DataFrame, with_dates: bool = True) -> pl.DataFrame:
     """Annotate a batch of articles (see docs/annotation.md for every rule).
 
@@ -48,6 +60,10 @@ def annotate(frame: pl.DataFrame, with_dates: bool = True) -> pl.DataFrame:
     Output, same rows in the same order: id, language, mentions, entities, relevance,
     is_relevant, topics, dates.
     """
+    if frame.height == 0:
+        # A run that fetched nothing still stages empty tables: no gazetteer patterns,
+        # language model or date rules to load for them (≈ 0.4 s of such a run).
+        return pl.DataFrame(schema=ANNOTATION_SCHEMA)
     gaz = load_gazetteer()
     weights = relevance.load_weights()
     n = frame.height
@@ -163,16 +179,7 @@ def annotate(frame: pl.DataFrame, with_dates: bool = True) -> pl.DataFrame:
             "topics": topic_lists,
             "dates": dates,
         },
-        schema={
-            "id": pl.String,
-            "language": pl.String,
-            "mentions": pl.List(MENTION),
-            "entities": pl.List(ENTITY),
-            "relevance": pl.Float64,
-            "is_relevant": pl.Boolean,
-            "topics": pl.List(pl.String),
-            "dates": pl.List(DATE),
-        },
+        schema=ANNOTATION_SCHEMA,
     )
 
 
