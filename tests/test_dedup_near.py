@@ -54,8 +54,9 @@ def test_another_story_on_the_same_event_is_well_below_it() -> None:
 
 
 def test_signatures_are_datasketchs_minhash_of_the_shingles() -> None:
-    """Signatures stored by earlier builds must stay comparable: ours are computed all at
-    once, datasketch's one shingle at a time, and they must be equal value for value."""
+    """Signatures stored by earlier builds must stay comparable: ours copy one cached
+    MinHash and hash the shingles unsorted; a fresh datasketch MinHash over the same
+    shingles must give the same values."""
     from datasketch import MinHash
 
     texts = [WIRE, BYLINED, TRIMMED, EDITED, OTHER,
