@@ -6,7 +6,7 @@
 Build: the schema comes from the real migrations (``open_for_writing``), the rows from
 direct bulk SQL (``INSERT … SELECT`` over ``range()``): generating a million articles through
 polars + Parquet staging would measure the generator, not the warehouse. Then the real
-full-text rebuild (``rebuild_search_index``) and CHECKPOINT, as a publish does them.
+full-text rebuild (``update_search_index``) and CHECKPOINT, as a publish does them.
 
 Data shape: 200 outlets, 12 languages (en, ru, zh, id, …, skewed), publication times over
 two years (2024-06 → 2026-05), ~30 % relevant, 1–3 topics, 1–6 entities per article out of
@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from warehouse.derived import refresh_derived
-from warehouse.fts import rebuild_search_index, search
+from warehouse.fts import search, update_search_index
 from warehouse.load import load_batch
 from warehouse.publish import open_for_writing, writer_lock
 from warehouse.query import open_read_only
@@ -96,7 +96,7 @@ def build(db: Path, articles: int, words: int) -> dict[str, float]:
         refresh_derived(conn)
         timings["derived tables s"] = time.perf_counter() - t
         t = time.perf_counter()
-        rebuild_search_index(conn, force=True)
+        update_search_index(conn, force=True)
         timings["fts rebuild s"] = time.perf_counter() - t
         t = time.perf_counter()
     # open_for_writing refreshes the derived tables once more, then CHECKPOINT + rename.

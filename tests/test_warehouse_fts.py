@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import subprocess
 import sys
 from datetime import date
@@ -22,7 +23,7 @@ from tests.warehouse_fixtures import (
     publish,
     rows,
 )
-from warehouse.fts import rebuild_search_index, search
+from warehouse.fts import search, update_search_index
 from warehouse.query import open_read_only
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -80,8 +81,8 @@ def test_an_unchanged_warehouse_is_not_reindexed(tmp_path: Path, db: Path) -> No
     copy.write_bytes(db.read_bytes())
     conn = duckdb.connect(str(copy))
     try:
-        assert rebuild_search_index(conn) is False
-        assert rebuild_search_index(conn, force=True) is True
+        assert update_search_index(conn) is False
+        assert update_search_index(conn, force=True) is True
     finally:
         conn.close()
     publish(copy, tmp_path)  # nothing staged: publishes without rebuilding
@@ -114,7 +115,7 @@ def test_only_the_changed_language_is_reindexed(tmp_path: Path, db: Path) -> Non
 
     copy = tmp_path / "w.duckdb"
     copy.write_bytes(db.read_bytes())
-    before = dict(rows(copy, "SELECT index_group, built_at FROM search_indexes"))
+    before = dict(rows(copy, "SELECT index_group, updated_at FROM search_indexes"))
     url = "https://ru.example.test/2025/05/11/novoe"
     fetched = R2 + timedelta(days=1)
     stage_batch(tmp_path, "r3", run_tables("r3", fetched, [article(
@@ -122,6 +123,117 @@ def test_only_the_changed_language_is_reindexed(tmp_path: Path, db: Path) -> Non
         text="Новые переговоры о поставках нефти.", published=fetched, fetched=fetched,
         run_id="r3")], [], [("ria", url, "ok")]))
     publish(copy, tmp_path)
-    after = dict(rows(copy, "SELECT index_group, built_at FROM search_indexes"))
+    after = dict(rows(copy, "SELECT index_group, updated_at FROM search_indexes"))
     assert [g for g in after if after[g] != before[g]] == ["ru"]
     assert _ids(copy, "нефти") == [article_id(url)]
+
+
+def _index(conn: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
+    """The index's content without its internal docids."""
+    postings = conn.execute("""
+        SELECT d.article_id, d.index_group, d.tokens, p.term, p.tf
+        FROM search_postings p JOIN search_docs d USING (docid)
+        ORDER BY ALL""").fetchall()
+    stats = conn.execute("""SELECT index_group, stemmer, documents, tokens
+                            FROM search_indexes ORDER BY ALL""").fetchall()
+    return postings + stats
+
+
+def test_an_incremental_update_indexes_what_a_fresh_build_does(tmp_path: Path,
+                                                               db: Path) -> None:
+    copy = tmp_path / "w.duckdb"
+    copy.write_bytes(db.read_bytes())
+    conn = duckdb.connect(str(copy))
+    try:
+        # A new article, a text rewritten, an article turned duplicate, and one moved to
+        # another language.
+        conn.execute("""
+            INSERT INTO articles BY NAME
+            SELECT * REPLACE ('new-article' AS article_id, 'https://x.test/new' AS url,
+                              'Pipeline talks in Beijing' AS title, 'h2' AS content_hash)
+            FROM articles WHERE article_id = ?""", [article_id(URL_EN)])
+        conn.execute("UPDATE articles SET text = 'A new gas pipeline deal.', "
+                     "content_hash = 'changed' WHERE article_id = ?", [article_id(URL_EN)])
+        conn.execute("UPDATE articles SET duplicate_of = ? WHERE article_id = ?",
+                     [article_id(URL_RU), article_id(URL_RU2)])
+        conn.execute("UPDATE articles SET language = 'ms' WHERE article_id = ?",
+                     [article_id(URL_ID)])
+        assert update_search_index(conn) is True
+        incremental = _index(conn)
+        assert update_search_index(conn, force=True) is True
+        assert incremental == _index(conn)
+        hits = conn.execute("SELECT article_id FROM search_docs ORDER BY ALL").fetchall()
+        assert ("new-article",) in hits and (article_id(URL_RU2),) not in hits
+    finally:
+        conn.close()
+    assert sorted(_ids(copy, "pipeline")) == sorted(["new-article", article_id(URL_EN)])
+    # The rewritten article's old text ("... on Thursday ...") is gone from the index.
+    assert _ids(copy, "Thursday") == ["new-article"]
+    assert _ids(copy, "memperkuat", language="ms") == [article_id(URL_ID)]
+
+
+def test_worn_postings_are_rewritten_sorted(tmp_path: Path, db: Path,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import warehouse.fts
+
+    copy = tmp_path / "w.duckdb"
+    copy.write_bytes(db.read_bytes())
+    conn = duckdb.connect(str(copy))
+
+    def storage_order_is_sorted() -> bool:
+        stored = conn.execute("SELECT index_group, term, docid FROM search_postings "
+                              "ORDER BY rowid").fetchall()
+        return stored == sorted(stored)
+
+    def append(title: str) -> None:
+        conn.execute(f"""
+            INSERT INTO articles BY NAME
+            SELECT * REPLACE ('{title}' AS article_id, 'https://x.test/{title}' AS url,
+                              '{title} aaa' AS title, '{title}' AS content_hash)
+            FROM articles WHERE article_id = ?""", [article_id(URL_RU)])
+        assert update_search_index(conn) is True
+
+    try:
+        monkeypatch.setattr(warehouse.fts, "RESORT_SHARE", 1.0)
+        append("first")  # appended after the other runs: "aaa" lands after "москв"
+        assert not storage_order_is_sorted()
+        worn = conn.execute("SELECT sum(unsorted_postings) FROM search_indexes").fetchone()
+        assert worn is not None and worn[0] > 0
+        monkeypatch.setattr(warehouse.fts, "RESORT_SHARE", 0.0)
+        append("second")
+        assert storage_order_is_sorted()
+        assert conn.execute("SELECT sum(unsorted_postings) FROM search_indexes"
+                            ).fetchall() == [(0,)]
+    finally:
+        conn.close()
+    assert _ids(copy, "aaa") == sorted(["first", "second"])
+
+
+def test_scores_are_the_fts_extensions_bm25(tmp_path: Path, db: Path) -> None:
+    from warehouse.fts import _group_scores, load_fts
+
+    copy = tmp_path / "w.duckdb"
+    copy.write_bytes(db.read_bytes())
+    conn = duckdb.connect(str(copy))
+    try:
+        load_fts(conn)
+        conn.execute("""CREATE TABLE en AS SELECT a.article_id, a.title, a.text
+                        FROM articles a JOIN search_docs d USING (article_id)
+                        WHERE d.index_group = 'en'""")
+        conn.execute(r"""PRAGMA create_fts_index('en', 'article_id', 'title', 'text',
+                         stemmer = 'english', stopwords = 'none',
+                         ignore = '(\.|[^\p{L}\p{N}])+', strip_accents = 0)""")
+        for query in ("energy", "Putin Xi", "deal", "team league", "energy league"):
+            theirs = conn.execute("""
+                SELECT article_id, score FROM (
+                    SELECT article_id, fts_main_en.match_bm25(
+                        article_id, ?, conjunctive := 1) AS score FROM en)
+                WHERE score IS NOT NULL ORDER BY article_id""", [query]).fetchall()
+            ours = sorted(_group_scores(conn, "en", query))
+            assert [a for a, _ in ours] == [a for a, _ in theirs], query
+            # The extension takes log10 for the IDF where BM25 has ln: a constant factor.
+            assert [s for _, s in ours] == pytest.approx(
+                [s * math.log(10) for _, s in theirs]), query
+            assert bool(theirs) == (query != "energy league"), query
+    finally:
+        conn.close()

@@ -77,25 +77,23 @@ def _install_pauses() -> None:
 
     warehouse.load.update_clusters = dups  # type: ignore[assignment]
 
-    real_group = warehouse.fts._build_group
-    built: list[str] = []
+    real_add = warehouse.fts._add_new
 
-    def build_group(conn: object, group: str, fingerprint: str) -> None:
-        real_group(conn, group, fingerprint)  # type: ignore[arg-type]
-        built.append(group)
-        if len(built) == 1:
-            pause("fts_build")  # one language indexed, others not yet
+    def add_new(conn: object) -> dict[str, int]:
+        added = real_add(conn)  # type: ignore[arg-type]
+        pause("fts_build")  # postings and docs added, statistics not yet
+        return added
 
-    warehouse.fts._build_group = build_group  # type: ignore[assignment]
+    warehouse.fts._add_new = add_new  # type: ignore[assignment]
 
-    real_rebuild = warehouse.publish.rebuild_search_index
+    real_rebuild = warehouse.publish.update_search_index
 
     def rebuild(conn: object) -> bool:
         done = real_rebuild(conn)  # type: ignore[arg-type]
         pause("before_checkpoint")
         return done
 
-    warehouse.publish.rebuild_search_index = rebuild  # type: ignore[assignment]
+    warehouse.publish.update_search_index = rebuild  # type: ignore[assignment]
 
 
 def main() -> None:

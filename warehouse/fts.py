@@ -1,23 +1,34 @@
 """Full-text search (BM25) over article titles and texts, offline, in many languages.
 
-DuckDB's ``fts`` extension is loaded from the ``duckdb-extension-fts`` wheel (the signed
-official binary for the pinned DuckDB), so no download is ever needed.
+The index is ours: two plain tables, updated incrementally by the writer after each load
+(warehouse/publish.py), so a night indexes only the articles it added or changed:
 
-One stemmer cannot serve Russian, Indonesian and Chinese at once, so there is one index per
-*index group*: a language with a Snowball stemmer gets its own index (``ru`` → schema
-``fts_main_search_ru``, stemmer ``russian``); every other language, and articles of unknown
-language, share the ``other`` index without stemming. Han, Hiragana and Katakana characters
-are indexed one by one (Chinese and Japanese have no spaces between words), and a query's
-run of such characters must also appear verbatim, so ``中俄关系`` finds that exact string.
+- ``search_docs``: one row per indexed article (``docid``, its index group, the version of
+  title and text it was indexed from, its length in tokens);
+- ``search_postings``: one row per (index group, stemmed term, docid) with the term's
+  count in that article's title and text.
+
+DuckDB's ``fts`` extension (loaded from the ``duckdb-extension-fts`` wheel, so no download
+is ever needed) is used only for its Snowball ``stem()`` function. Its own
+``create_fts_index`` rebuilds a whole index each time, ≈ 1 ms per article: minutes a night
+at a million articles.
+
+One stemmer cannot serve Russian, Indonesian and Chinese at once, so every article falls in
+an *index group*: a language with a Snowball stemmer is its own group (``ru`` is stemmed
+``russian``); every other language, and articles of unknown language, share the ``other``
+group without stemming (accents stripped). Han, Hiragana and Katakana characters are
+indexed one by one (Chinese and Japanese have no spaces between words), and a query's run
+of such characters must also appear verbatim, so ``中俄关系`` finds that exact string.
 
 Queries are stemmed per group with that group's stemmer, so "переговорах" finds
 "переговоры" and "memperkuat" finds "kuat" without the user naming a language. Words are
 ANDed (every word must occur), results are ranked by BM25 within the group, and groups are
-merged by score. Text in "double quotes" must occur as a phrase.
+merged by score. Text in "double quotes" must occur as a phrase. Exact duplicates are not
+indexed. A DuckLake warehouse has no index: search scans there (warehouse/scan_search.py).
 
-The index is rebuilt inside the writer's copy after each load (see warehouse/publish.py),
-for each language group whose articles changed. Exact duplicates are not indexed. A
-DuckLake warehouse has no index: search scans there (warehouse/scan_search.py).
+Postings are inserted sorted by (group, term), and a query's term filter reads only the
+row groups whose term range holds its terms. Nightly appends and deletions wear that
+order down, so the table is rewritten sorted once they pass ``RESORT_SHARE`` of it.
 """
 
 from __future__ import annotations
@@ -42,17 +53,16 @@ STEMMERS: dict[str, str] = {
     "ms": "indonesian",  # Malay shares Indonesian morphology closely enough
 }
 OTHER = "other"
-# Letters and digits are words; everything else separates them (the extension's default
-# keeps only a-z, which would drop Cyrillic, Han, Arabic... entirely).
-_IGNORE = r"(\.|[^\p{L}\p{N}])+"
+# Letters and digits are words; everything else separates them.
+_SEPARATORS = r"[^\p{L}\p{N}]+"
 # Characters of scripts written without spaces; indexed one character per token.
 _CJK_CLASS = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
-
-
-def _cjk_spaced(sql: str) -> str:
-    """SQL that surrounds every CJK character of ``sql`` with spaces (one token each)."""
-    return rf"regexp_replace({sql}, '({_CJK_CLASS})', ' \1 ', 'g')"
-
+# Rewrite the postings sorted once appends and deletions since the last sort pass this
+# share of them: a query then reads at most about this share beyond its terms' row groups.
+RESORT_SHARE = 0.25
+# BM25 parameters (the usual defaults, as in the fts extension's match_bm25).
+BM25_K = 1.2
+BM25_B = 0.75
 
 _CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _PHRASE = re.compile(r'"([^"]+)"')
@@ -95,59 +105,158 @@ def _group_sql() -> str:
     return f"CASE language {cases} ELSE '{OTHER}' END"
 
 
-def _fingerprints(conn: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """Per index group, a fingerprint of what its index is built from."""
-    rows = conn.execute(f"""
-        SELECT {_group_sql()} AS index_group, count(*),
-               coalesce(bit_xor(hash(article_id, title, content_hash)), 0)
-        FROM articles WHERE duplicate_of IS NULL GROUP BY index_group""").fetchall()
-    return {group: f"{n}:{h}" for group, n, h in rows}
+def _stemmer_sql(group: str) -> str:
+    cases = " ".join(f"WHEN '{g}' THEN '{s}'" for g, s in sorted(STEMMERS.items()))
+    return f"CASE {group} {cases} ELSE 'none' END"
 
 
-def rebuild_search_index(conn: duckdb.DuckDBPyConnection, force: bool = False) -> bool:
-    """Rebuild the index of every language group whose articles changed; True if any did.
+def _tokens_sql(relation: str) -> str:
+    """SQL: (docid, index_group, token) for every token of column ``s`` of ``relation``.
 
-    Runs on the writer's private copy, so a crash here loses nothing: the copy is thrown
-    away and the next publish rebuilds. Unchanged groups keep their index (a night with
-    no Indonesian news does not re-index Indonesian).
+    Documents and queries both go through here, so they are cut alike. Snowball stemmers
+    expect accents, so only the unstemmed group strips them. Tokens may be ''.
+    """
+    spaced = rf"regexp_replace(s, '({_CJK_CLASS})', ' \1 ', 'g')"
+    return f"""
+        SELECT docid, index_group, unnest(string_split_regex(
+                   CASE WHEN regexp_matches(s, '{_CJK_CLASS}') THEN {spaced} ELSE s END,
+                   '{_SEPARATORS}')) AS token
+        FROM (SELECT docid, index_group,
+                     CASE index_group WHEN '{OTHER}' THEN lower(strip_accents(s))
+                                      ELSE lower(s) END AS s
+              FROM {relation})"""
+
+
+def update_search_index(conn: duckdb.DuckDBPyConnection, force: bool = False) -> bool:
+    """Index the articles added or changed since the last update, drop those gone.
+
+    True if anything changed. Runs on the writer's private copy, so a crash here loses
+    nothing: the copy is thrown away and the next publish redoes the work. ``force``
+    indexes everything again from scratch.
     """
     load_fts(conn)
-    current = _fingerprints(conn)
-    built = dict(conn.execute("SELECT index_group, fingerprint FROM search_indexes").fetchall())
-    stale = [g for g in built if g not in current]
-    todo = [g for g, fp in sorted(current.items()) if force or built.get(g) != fp]
-    for group in stale + todo:
-        conn.execute(f"DROP SCHEMA IF EXISTS fts_main_search_{group} CASCADE")
+    if force:
+        for table in ("search_postings", "search_docs", "search_indexes"):
+            conn.execute(f"DELETE FROM {table}")
+    # What should be indexed: every non-duplicate article, at its current title and text.
+    conn.execute(f"""
+        CREATE OR REPLACE TEMP TABLE search_wanted AS
+        SELECT article_id, {_group_sql()} AS index_group,
+               hash(title, content_hash) AS version
+        FROM articles WHERE duplicate_of IS NULL""")
+    matches = """d.article_id = w.article_id AND d.index_group = w.index_group
+                 AND d.version = w.version"""
+    conn.execute(f"""
+        CREATE OR REPLACE TEMP TABLE search_gone AS
+        SELECT docid, index_group FROM search_docs d
+        WHERE NOT EXISTS (SELECT 1 FROM search_wanted w WHERE {matches})""")
+    conn.execute(f"""
+        CREATE OR REPLACE TEMP TABLE search_new AS
+        SELECT (SELECT coalesce(max(docid), 0) FROM search_docs)
+                   + row_number() OVER (ORDER BY article_id) AS docid,
+               article_id, index_group, version
+        FROM search_wanted w
+        WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE {matches})""")
+    churn = _remove_gone(conn)
+    # One insert is one sorted run: appending it to nothing leaves the table sorted.
+    was_empty = not _count(conn, "SELECT count(*) FROM search_postings")
+    for group, added in _add_new(conn).items():
+        churn[group] = churn.get(group, 0) + (0 if was_empty else added)
+    touched = _count(conn, "SELECT count(*) FROM search_gone") + _count(
+        conn, "SELECT count(*) FROM search_new")
+    for table in ("search_wanted", "search_gone", "search_new"):
+        conn.execute(f"DROP TABLE {table}")
+    if not touched:
+        return False
+    _refresh_stats(conn, churn)
+    _resort_if_worn(conn)
+    return True
+
+
+def _count(conn: duckdb.DuckDBPyConnection, sql: str) -> int:
+    row = conn.execute(sql).fetchone()
+    return int(row[0]) if row and row[0] is not None else 0
+
+
+def _remove_gone(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Delete the postings and docs of articles gone or changed; postings removed per group."""
+    if not _count(conn, "SELECT count(*) FROM search_gone"):
+        return {}
+    removed = dict(conn.execute("""
+        SELECT index_group, count(*) FROM search_postings
+        WHERE docid IN (SELECT docid FROM search_gone) GROUP BY index_group""").fetchall())
+    conn.execute("DELETE FROM search_postings WHERE docid IN (SELECT docid FROM search_gone)")
+    conn.execute("DELETE FROM search_docs WHERE docid IN (SELECT docid FROM search_gone)")
+    for (group,) in conn.execute("SELECT DISTINCT index_group FROM search_gone").fetchall():
+        removed.setdefault(group, 0)  # a group whose removed articles had no tokens
+    return removed
+
+
+def _add_new(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Tokenize, stem and count the new articles; postings added per group."""
+    if not _count(conn, "SELECT count(*) FROM search_new"):
+        return {}
+    conn.execute(f"""
+        CREATE OR REPLACE TEMP TABLE search_tokens AS
+        SELECT docid, index_group, token, count(*)::INTEGER AS n
+        FROM ({_tokens_sql('''(
+            SELECT n.docid, n.index_group,
+                   coalesce(a.title, '') || ' ' || coalesce(a.text, '') AS s
+            FROM search_new n JOIN articles a USING (article_id))''')})
+        WHERE token <> '' GROUP BY ALL""")
+    # Each distinct word is stemmed once, not once per occurrence.
+    conn.execute(f"""
+        CREATE OR REPLACE TEMP TABLE search_stems AS
+        SELECT index_group, token, stem(token, {_stemmer_sql('index_group')}) AS term
+        FROM (SELECT DISTINCT index_group, token FROM search_tokens)""")
+    conn.execute("""
+        INSERT INTO search_postings
+        SELECT t.index_group, s.term, t.docid, sum(t.n)::INTEGER AS tf
+        FROM search_tokens t JOIN search_stems s USING (index_group, token)
+        WHERE s.term <> ''
+        GROUP BY ALL ORDER BY t.index_group, s.term, t.docid""")
+    conn.execute("""
+        INSERT INTO search_docs
+        SELECT n.docid, n.article_id, n.index_group, n.version, coalesce(l.tokens, 0)
+        FROM search_new n
+        LEFT JOIN (SELECT docid, sum(n) AS tokens FROM search_tokens GROUP BY docid) l
+        USING (docid)""")
+    added = dict(conn.execute("""
+        SELECT t.index_group, count(*) FROM (
+            SELECT DISTINCT t.index_group, s.term, t.docid
+            FROM search_tokens t JOIN search_stems s USING (index_group, token)
+            WHERE s.term <> '') t GROUP BY t.index_group""").fetchall())
+    for (group,) in conn.execute("SELECT DISTINCT index_group FROM search_new").fetchall():
+        added.setdefault(group, 0)
+    conn.execute("DROP TABLE search_tokens")
+    conn.execute("DROP TABLE search_stems")
+    return added
+
+
+def _refresh_stats(conn: duckdb.DuckDBPyConnection, churn: dict[str, int]) -> None:
+    """Documents and tokens of each touched group (BM25 needs them), and its churn."""
+    for group, changed in sorted(churn.items()):
+        row = conn.execute("SELECT unsorted_postings FROM search_indexes WHERE index_group = ?",
+                           [group]).fetchone()
+        unsorted = int(row[0]) if row else 0
         conn.execute("DELETE FROM search_indexes WHERE index_group = ?", [group])
-    for group in todo:
-        _build_group(conn, group, current[group])
-    return bool(stale or todo)
+        conn.execute("""
+            INSERT INTO search_indexes
+            SELECT ?, ?, count(*), sum(tokens), ?, now() FROM search_docs
+            WHERE index_group = ? HAVING count(*) > 0""",
+                     [group, _stemmer(group), unsorted + changed, group])
 
 
-def _build_group(conn: duckdb.DuckDBPyConnection, group: str, fingerprint: str) -> None:
-    table = f"search_{group}"
-    # The indexed copy lives in the temp catalog (memory, spilling to disk), so the texts
-    # are not stored twice in the warehouse file; the index itself lands in main.
-    conn.execute(f"""
-        CREATE OR REPLACE TEMP TABLE {table} AS
-        SELECT article_id, {_cjk_spaced("coalesce(title, '')")} AS title,
-               {_cjk_spaced("coalesce(text, '')")} AS text
-        FROM articles WHERE duplicate_of IS NULL AND {_group_sql()} = '{group}'""")
-    stemmer = _stemmer(group)
-    strip_accents = 1 if stemmer == "none" else 0  # Snowball stemmers expect the accents
-    conn.execute(f"""
-        PRAGMA create_fts_index('{table}', 'article_id', 'title', 'text',
-            stemmer = '{stemmer}', stopwords = 'none', ignore = '{_IGNORE}',
-            strip_accents = {strip_accents}, lower = 1, overwrite = 1)""")
-    schema = f"fts_main_{table}"
-    # Postings sorted by term: a query's term filter then skips whole row groups.
-    conn.execute(f"""
-        CREATE OR REPLACE TABLE {schema}.terms AS
-        SELECT docid, fieldid, termid FROM {schema}.terms ORDER BY termid, docid""")
-    conn.execute(f"DROP TABLE {table}")
-    documents = conn.execute(f"SELECT num_docs FROM {schema}.stats").fetchone()
-    conn.execute("INSERT INTO search_indexes VALUES (?, ?, ?, ?, now())",
-                 [group, stemmer, documents[0] if documents else 0, fingerprint])
+def _resort_if_worn(conn: duckdb.DuckDBPyConnection) -> None:
+    """Rewrite the postings sorted when too much was appended or deleted since the last sort."""
+    total = _count(conn, "SELECT count(*) FROM search_postings")
+    unsorted = _count(conn, "SELECT sum(unsorted_postings) FROM search_indexes")
+    if unsorted <= RESORT_SHARE * total:
+        return
+    conn.execute("""
+        CREATE OR REPLACE TABLE search_postings AS
+        SELECT * FROM search_postings ORDER BY index_group, term, docid""")
+    conn.execute("UPDATE search_indexes SET unsorted_postings = 0")
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,40 +271,41 @@ class SearchHit:
 
 
 def _query_terms(conn: duckdb.DuckDBPyConnection, group: str, words: str) -> list[str]:
-    schema = f"fts_main_search_{group}"
-    spaced = _cjk_spaced("?::VARCHAR")
-    # The index's own tokenizer and stemmer, so queries and documents agree exactly.
+    """The query's distinct terms, cut and stemmed as the group's articles were."""
     rows = conn.execute(f"""
-        SELECT DISTINCT stem(t, ?) FROM (
-            SELECT unnest({schema}.tokenize({spaced})) AS t) WHERE t <> ''""",
-                        [_stemmer(group), words]).fetchall()
-    return [r[0] for r in rows if r[0]]
+        SELECT DISTINCT stem(token, ?) FROM ({_tokens_sql(
+            "(SELECT 0 AS docid, ?::VARCHAR AS index_group, ?::VARCHAR AS s)")})
+        WHERE token <> ''""", [_stemmer(group), group, words]).fetchall()
+    return sorted(r[0] for r in rows if r[0])
 
 
-def _group_scores(conn: duckdb.DuckDBPyConnection, group: str, words: str,
-                  k: float = 1.2, b: float = 0.75) -> list[tuple[str, float]]:
-    schema = f"fts_main_search_{group}"
+def _sql_strings(values: list[str]) -> str:
+    return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+
+
+def _group_scores(conn: duckdb.DuckDBPyConnection, group: str, words: str
+                  ) -> list[tuple[str, float]]:
+    """BM25 of the group's articles that contain every term of ``words``."""
     terms = _query_terms(conn, group, words)
-    if not terms:
+    stats = conn.execute("SELECT documents, tokens FROM search_indexes WHERE index_group = ?",
+                         [group]).fetchone()
+    if not terms or not stats or not stats[0]:
         return []
-    found = conn.execute(f"SELECT termid, df FROM {schema}.dict WHERE list_contains(?, term)",
-                         [terms]).fetchall()
-    if len(found) < len(terms):
-        return []  # a word no document of this group contains: AND cannot match
-    ids = ", ".join(str(int(t)) for t, _ in found)  # literal ints: pushed into the scan
+    documents, avg_len = stats[0], max(stats[1] / stats[0], 1.0)
+    k, b = BM25_K, BM25_B
+    # Literal strings, not parameters: the filter then reaches the scan and its zone maps.
     rows = conn.execute(f"""
-        WITH tf AS (
-            SELECT docid, termid, count(*) AS tf FROM {schema}.terms
-            WHERE termid IN ({ids}) GROUP BY docid, termid),
-        hits AS (SELECT docid FROM tf GROUP BY docid HAVING count(*) = {len(found)})
-        SELECT d.name, sum(
-                 ln(((s.num_docs - dc.df) + 0.5) / (dc.df + 0.5) + 1)
-                 * (tf.tf * ({k} + 1)) / (tf.tf + {k} * (1 - {b} + {b} * d.len / s.avgdl)))
-        FROM tf JOIN hits USING (docid)
-        JOIN {schema}.docs d USING (docid)
-        JOIN {schema}.dict dc USING (termid)
-        CROSS JOIN {schema}.stats s
-        GROUP BY d.name""").fetchall()
+        WITH p AS (
+            SELECT term, docid, tf FROM search_postings
+            WHERE index_group = '{group}' AND term IN ({_sql_strings(terms)})),
+        df AS (SELECT term, count(*) AS df FROM p GROUP BY term),
+        hits AS (SELECT docid FROM p GROUP BY docid HAVING count(*) = {len(terms)})
+        SELECT d.article_id, sum(
+                 ln((({documents} - df.df) + 0.5) / (df.df + 0.5) + 1)
+                 * (p.tf * ({k} + 1)) / (p.tf + {k} * (1 - {b} + {b} * d.tokens / {avg_len})))
+        FROM p JOIN hits USING (docid) JOIN df USING (term)
+        JOIN search_docs d USING (docid)
+        GROUP BY d.article_id""").fetchall()
     return [(r[0], float(r[1])) for r in rows]
 
 

@@ -276,6 +276,39 @@ def _date_mentions(conn: duckdb.DuckDBPyConnection) -> None:
     create_views(conn, VIEWS_V9)
 
 
+@migration(10, "search: own postings tables replace the fts extension's indexes")
+def _search_postings(conn: duckdb.DuckDBPyConnection) -> None:
+    # The extension rebuilt each language's index whole every night; these tables are
+    # updated incrementally (warehouse/fts.py). The next publish indexes every article.
+    for (schema,) in conn.execute("""
+            SELECT schema_name FROM duckdb_schemas()
+            WHERE database_name = current_database()
+              AND schema_name LIKE 'fts_main_search_%'""").fetchall():
+        conn.execute(f"DROP SCHEMA {schema} CASCADE")
+    conn.execute("DROP TABLE search_indexes")
+    conn.execute("""
+        CREATE TABLE search_indexes (
+            index_group VARCHAR PRIMARY KEY,
+            stemmer VARCHAR NOT NULL,
+            documents BIGINT NOT NULL,
+            tokens BIGINT NOT NULL,
+            unsorted_postings BIGINT NOT NULL,
+            updated_at TIMESTAMPTZ NOT NULL
+        )""")
+    conn.execute("""
+        CREATE TABLE search_docs (
+            docid BIGINT NOT NULL,
+            article_id VARCHAR NOT NULL,
+            index_group VARCHAR NOT NULL,
+            version UBIGINT NOT NULL,
+            tokens INTEGER NOT NULL
+        )""")
+    # No constraints: rewritten sorted by CREATE OR REPLACE ... AS SELECT when worn.
+    conn.execute("""
+        CREATE TABLE search_postings (
+            index_group VARCHAR, term VARCHAR, docid BIGINT, tf INTEGER)""")
+
+
 def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
     exists = conn.execute(
         "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations' "

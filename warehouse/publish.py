@@ -20,7 +20,7 @@ import duckdb
 
 from warehouse.derived import refresh_derived
 from warehouse.durable import fsync_path
-from warehouse.fts import rebuild_search_index
+from warehouse.fts import update_search_index
 from warehouse.migrations import migrate
 
 # DuckDB's own default is 80 % of the machine's memory, and a load keeps what it is given:
@@ -84,9 +84,9 @@ def open_for_writing(db_path: Path, reindex: bool = True, memory_limit: str | No
 
     The caller must hold :func:`writer_lock`. On an exception the copy is thrown away and
     the published warehouse is untouched. Before publishing, the derived tables behind the
-    daily views are refreshed and the full-text index is rebuilt
-    if the articles changed (``reindex=False`` skips that, e.g. for a bulk build that
-    indexes once at the end). ``memory_limit`` caps DuckDB's memory on the copy.
+    daily views are refreshed and the full-text index takes in the articles added or
+    changed (``reindex=False`` skips that, e.g. for a bulk build that indexes once at
+    the end). ``memory_limit`` caps DuckDB's memory on the copy.
     """
     staging = next_path(db_path)
     for leftover in (staging, staging.with_name(staging.name + ".wal")):
@@ -105,7 +105,7 @@ def open_for_writing(db_path: Path, reindex: bool = True, memory_limit: str | No
         yield conn
         refresh_derived(conn)
         if reindex:
-            rebuild_search_index(conn)
+            update_search_index(conn)
         conn.execute("CHECKPOINT")
     except BaseException:
         conn.close()
