@@ -58,7 +58,10 @@ def build(db: Path, articles: int, words: int) -> dict[str, float]:
                    ['china','russia','other'][1 + i % 3]
             FROM range(400) t(i)""")
         conn.execute(f"""
-            INSERT INTO articles
+            INSERT INTO articles (article_id, url, canonical_url, source, domain, title,
+                authors, published_at, published_at_source, published_at_precision,
+                language, text, word_count, content_hash, duplicate_of, relevance,
+                is_relevant, topics, first_seen_at, last_seen_at, run_id)
             SELECT md5(i::VARCHAR)[:16] AS article_id,
                    'https://outlet' || (i % 200)::VARCHAR || '.example/' || i::VARCHAR AS url,
                    url AS canonical_url, 'outlet' || (i % 200)::VARCHAR AS source,
