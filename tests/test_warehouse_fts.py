@@ -181,8 +181,8 @@ def test_worn_postings_are_rewritten_sorted(tmp_path: Path, db: Path,
     conn = duckdb.connect(str(copy))
 
     def storage_order_is_sorted() -> bool:
-        stored = conn.execute("SELECT index_group, term, docid FROM search_postings "
-                              "ORDER BY rowid").fetchall()
+        stored = conn.execute("SELECT term_key FROM search_postings ORDER BY rowid"
+                              ).fetchall()
         return stored == sorted(stored)
 
     def append(title: str) -> None:
@@ -195,7 +195,7 @@ def test_worn_postings_are_rewritten_sorted(tmp_path: Path, db: Path,
 
     try:
         monkeypatch.setattr(warehouse.fts, "RESORT_SHARE", 1.0)
-        append("first")  # appended after the other runs: "aaa" lands after "москв"
+        append("first")  # its run of keys starts again low, after the others' high keys
         assert not storage_order_is_sorted()
         worn = conn.execute("SELECT sum(unsorted_postings) FROM search_indexes").fetchone()
         assert worn is not None and worn[0] > 0

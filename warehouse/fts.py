@@ -26,9 +26,10 @@ ANDed (every word must occur), results are ranked by BM25 within the group, and 
 merged by score. Text in "double quotes" must occur as a phrase. Exact duplicates are not
 indexed. A DuckLake warehouse has no index: search scans there (warehouse/scan_search.py).
 
-Postings are inserted sorted by (group, term), and a query's term filter reads only the
-row groups whose term range holds its terms. Nightly appends and deletions wear that
-order down, so the table is rewritten sorted once they pass ``RESORT_SHARE`` of it.
+Postings are inserted sorted by ``term_key`` (a 64-bit MD5 of group and term: integers
+sort ≈ 3 times faster than strings), and a query's key filter reads only the row groups
+whose key range holds its terms. Nightly appends and deletions wear that order down, so
+the table is rewritten sorted once they pass ``RESORT_SHARE`` of it.
 """
 
 from __future__ import annotations
@@ -108,6 +109,11 @@ def _group_sql() -> str:
 def _stemmer_sql(group: str) -> str:
     cases = " ".join(f"WHEN '{g}' THEN '{s}'" for g, s in sorted(STEMMERS.items()))
     return f"CASE {group} {cases} ELSE 'none' END"
+
+
+def _term_key_sql(group: str, term: str) -> str:
+    # MD5, not DuckDB's hash(): stored keys must match queries after a DuckDB upgrade.
+    return f"md5_number_upper({group} || ' ' || {term})"
 
 
 def _tokens_sql(relation: str) -> str:
@@ -204,28 +210,34 @@ def _add_new(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
                    coalesce(a.title, '') || ' ' || coalesce(a.text, '') AS s
             FROM search_new n JOIN articles a USING (article_id))''')})
         WHERE token <> '' GROUP BY ALL""")
-    # Each distinct word is stemmed once, not once per occurrence.
+    # Each distinct word is stemmed (and its key computed) once, not once per occurrence.
     conn.execute(f"""
         CREATE OR REPLACE TEMP TABLE search_stems AS
         SELECT index_group, token, stem(token, {_stemmer_sql('index_group')}) AS term
         FROM (SELECT DISTINCT index_group, token FROM search_tokens)""")
+    # A statement of its own: in one with the stemming, DuckDB's plan took 5 times longer.
+    conn.execute(f"""
+        CREATE OR REPLACE TEMP TABLE search_stems AS
+        SELECT *, {_term_key_sql('index_group', 'term')} AS term_key
+        FROM search_stems WHERE term <> ''""")
+    first_new = _count(conn, "SELECT min(docid) FROM search_new")
     conn.execute("""
         INSERT INTO search_postings
-        SELECT t.index_group, s.term, t.docid, sum(t.n)::INTEGER AS tf
-        FROM search_tokens t JOIN search_stems s USING (index_group, token)
-        WHERE s.term <> ''
-        GROUP BY ALL ORDER BY t.index_group, s.term, t.docid""")
+        SELECT * FROM (
+            SELECT t.index_group, s.term, s.term_key, t.docid, sum(t.n)::INTEGER AS tf
+            FROM search_tokens t JOIN search_stems s USING (index_group, token)
+            GROUP BY ALL)
+        ORDER BY term_key""")
     conn.execute("""
         INSERT INTO search_docs
         SELECT n.docid, n.article_id, n.index_group, n.version, coalesce(l.tokens, 0)
         FROM search_new n
         LEFT JOIN (SELECT docid, sum(n) AS tokens FROM search_tokens GROUP BY docid) l
         USING (docid)""")
+    # New docids are above every old one: the zone maps skip the old row groups.
     added = dict(conn.execute("""
-        SELECT t.index_group, count(*) FROM (
-            SELECT DISTINCT t.index_group, s.term, t.docid
-            FROM search_tokens t JOIN search_stems s USING (index_group, token)
-            WHERE s.term <> '') t GROUP BY t.index_group""").fetchall())
+        SELECT index_group, count(*) FROM search_postings WHERE docid >= ?
+        GROUP BY index_group""", [first_new]).fetchall())
     for (group,) in conn.execute("SELECT DISTINCT index_group FROM search_new").fetchall():
         added.setdefault(group, 0)
     conn.execute("DROP TABLE search_tokens")
@@ -255,7 +267,7 @@ def _resort_if_worn(conn: duckdb.DuckDBPyConnection) -> None:
         return
     conn.execute("""
         CREATE OR REPLACE TABLE search_postings AS
-        SELECT * FROM search_postings ORDER BY index_group, term, docid""")
+        SELECT * FROM search_postings ORDER BY term_key""")
     conn.execute("UPDATE search_indexes SET unsorted_postings = 0")
 
 
@@ -270,13 +282,16 @@ class SearchHit:
     url: str
 
 
-def _query_terms(conn: duckdb.DuckDBPyConnection, group: str, words: str) -> list[str]:
-    """The query's distinct terms, cut and stemmed as the group's articles were."""
+def _query_terms(conn: duckdb.DuckDBPyConnection, group: str, words: str
+                 ) -> list[tuple[str, int]]:
+    """The query's distinct (term, term_key), cut and stemmed as the group's articles were."""
     rows = conn.execute(f"""
-        SELECT DISTINCT stem(token, ?) FROM ({_tokens_sql(
-            "(SELECT 0 AS docid, ?::VARCHAR AS index_group, ?::VARCHAR AS s)")})
-        WHERE token <> ''""", [_stemmer(group), group, words]).fetchall()
-    return sorted(r[0] for r in rows if r[0])
+        SELECT term, {_term_key_sql('?', 'term')} FROM (
+            SELECT DISTINCT stem(token, ?) AS term FROM ({_tokens_sql(
+                "(SELECT 0 AS docid, ?::VARCHAR AS index_group, ?::VARCHAR AS s)")})
+            WHERE token <> '')
+        WHERE term <> '' ORDER BY term""", [group, _stemmer(group), group, words]).fetchall()
+    return [(r[0], int(r[1])) for r in rows]
 
 
 def _sql_strings(values: list[str]) -> str:
@@ -293,11 +308,14 @@ def _group_scores(conn: duckdb.DuckDBPyConnection, group: str, words: str
         return []
     documents, avg_len = stats[0], max(stats[1] / stats[0], 1.0)
     k, b = BM25_K, BM25_B
-    # Literal strings, not parameters: the filter then reaches the scan and its zone maps.
+    keys = ", ".join(str(key) for _, key in terms)
+    # Literals, not parameters: the key filter then reaches the scan and its zone maps.
+    # The term and group are checked too, so that two terms sharing a key never mix.
     rows = conn.execute(f"""
         WITH p AS (
             SELECT term, docid, tf FROM search_postings
-            WHERE index_group = '{group}' AND term IN ({_sql_strings(terms)})),
+            WHERE term_key IN ({keys}) AND index_group = '{group}'
+              AND term IN ({_sql_strings([t for t, _ in terms])})),
         df AS (SELECT term, count(*) AS df FROM p GROUP BY term),
         hits AS (SELECT docid FROM p GROUP BY docid HAVING count(*) = {len(terms)})
         SELECT d.article_id, sum(

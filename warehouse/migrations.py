@@ -306,7 +306,8 @@ def _search_postings(conn: duckdb.DuckDBPyConnection) -> None:
     # No constraints: rewritten sorted by CREATE OR REPLACE ... AS SELECT when worn.
     conn.execute("""
         CREATE TABLE search_postings (
-            index_group VARCHAR, term VARCHAR, docid BIGINT, tf INTEGER)""")
+            index_group VARCHAR, term VARCHAR, term_key UBIGINT, docid BIGINT,
+            tf INTEGER)""")
 
 
 def applied_versions(conn: duckdb.DuckDBPyConnection) -> set[int]:
