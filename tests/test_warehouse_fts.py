@@ -237,3 +237,25 @@ def test_scores_are_the_fts_extensions_bm25(tmp_path: Path, db: Path) -> None:
             assert bool(theirs) == (query != "energy league"), query
     finally:
         conn.close()
+
+
+def test_words_with_vowel_signs_stay_whole(tmp_path: Path, db: Path) -> None:
+    from warehouse.fts import _query_terms, load_fts
+
+    copy = tmp_path / "w.duckdb"
+    copy.write_bytes(db.read_bytes())
+    conn = duckdb.connect(str(copy))
+    try:
+        load_fts(conn)
+        # Devanagari vowel signs are combining marks, not letters.
+        assert len(_query_terms(conn, "hi", "नमस्ते दुनिया")) == 2
+        conn.execute("""
+            INSERT INTO articles BY NAME
+            SELECT * REPLACE ('hindi' AS article_id, 'https://x.test/hi' AS url, 'hi' AS language,
+                              'रूस और चीन' AS title, 'नमस्ते दुनिया' AS text, 'hi' AS content_hash)
+            FROM articles WHERE article_id = ?""", [article_id(URL_EN)])
+        update_search_index(conn)
+    finally:
+        conn.close()
+    assert _ids(copy, "दुनिया") == ["hindi"]
+    assert _ids(copy, "दु") == []  # a fragment of a word is not a word

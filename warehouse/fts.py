@@ -54,8 +54,9 @@ STEMMERS: dict[str, str] = {
     "ms": "indonesian",  # Malay shares Indonesian morphology closely enough
 }
 OTHER = "other"
-# Letters and digits are words; everything else separates them.
-_SEPARATORS = r"[^\p{L}\p{N}]+"
+# Letters, digits and combining marks are words; everything else separates them (without
+# \p{M}, Hindi, Tamil or Nepali words fell apart at every vowel sign).
+_SEPARATORS = r"[^\p{L}\p{N}\p{M}]+"
 # Characters of scripts written without spaces; indexed one character per token.
 _CJK_CLASS = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
 # Rewrite the postings sorted once appends and deletions since the last sort pass this
