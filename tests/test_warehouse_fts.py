@@ -131,7 +131,7 @@ def test_only_the_changed_language_is_reindexed(tmp_path: Path, db: Path) -> Non
 def _index(conn: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
     """The index's content without its internal docids."""
     postings = conn.execute("""
-        SELECT d.article_id, d.index_group, d.tokens, p.term, p.tf
+        SELECT d.article_id, d.index_group, d.tokens, d.terms, p.term, p.tf
         FROM search_postings p JOIN search_docs d USING (docid)
         ORDER BY ALL""").fetchall()
     stats = conn.execute("""SELECT index_group, stemmer, documents, tokens
@@ -139,8 +139,11 @@ def _index(conn: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
     return postings + stats
 
 
-def test_an_incremental_update_indexes_what_a_fresh_build_does(tmp_path: Path,
-                                                               db: Path) -> None:
+def test_an_incremental_update_indexes_what_a_fresh_build_does(
+        tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import warehouse.fts
+
+    monkeypatch.setattr(warehouse.fts, "RESORT_SHARE", 1.0)  # keep the dead postings
     copy = tmp_path / "w.duckdb"
     copy.write_bytes(db.read_bytes())
     conn = duckdb.connect(str(copy))
@@ -160,6 +163,9 @@ def test_an_incremental_update_indexes_what_a_fresh_build_does(tmp_path: Path,
                      [article_id(URL_ID)])
         assert update_search_index(conn) is True
         incremental = _index(conn)
+        dead = conn.execute("SELECT count(*) FROM search_postings "
+                            "ANTI JOIN search_docs USING (docid)").fetchone()
+        assert dead is not None and dead[0] > 0  # left behind, and not in _index()
         assert update_search_index(conn, force=True) is True
         assert incremental == _index(conn)
         hits = conn.execute("SELECT article_id FROM search_docs ORDER BY ALL").fetchall()
@@ -200,8 +206,14 @@ def test_worn_postings_are_rewritten_sorted(tmp_path: Path, db: Path,
         worn = conn.execute("SELECT sum(unsorted_postings) FROM search_indexes").fetchone()
         assert worn is not None and worn[0] > 0
         monkeypatch.setattr(warehouse.fts, "RESORT_SHARE", 0.0)
+        # A changed article: its old postings die.
+        conn.execute("UPDATE articles SET content_hash = 'changed' WHERE article_id = ?",
+                     [article_id(URL_RU2)])
         append("second")
         assert storage_order_is_sorted()
+        # The rewrite also dropped the postings of articles no longer indexed.
+        assert conn.execute("SELECT count(*) FROM search_postings "
+                            "ANTI JOIN search_docs USING (docid)").fetchall() == [(0,)]
         assert conn.execute("SELECT sum(unsorted_postings) FROM search_indexes"
                             ).fetchall() == [(0,)]
     finally:

@@ -26,10 +26,13 @@ ANDed (every word must occur), results are ranked by BM25 within the group, and 
 merged by score. Text in "double quotes" must occur as a phrase. Exact duplicates are not
 indexed. A DuckLake warehouse has no index: search scans there (warehouse/scan_search.py).
 
-Postings are inserted sorted by ``term_key`` (a 64-bit MD5 of group and term: integers
-sort ≈ 3 times faster than strings), and a query's key filter reads only the row groups
-whose key range holds its terms. Nightly appends and deletions wear that order down, so
-the table is rewritten sorted once they pass ``RESORT_SHARE`` of it.
+A changed or removed article leaves its postings behind, dead (``search_docs`` no longer
+has its docid; queries join the two): DuckDB cannot DELETE from tens of millions of rows
+within the writer's 256 MB. Postings are inserted sorted by ``term_key`` (a 64-bit MD5 of
+group and term: integers sort ≈ 3 times faster than strings), and a query's key filter
+reads only the row groups whose key range holds its terms. Nightly appends and dead
+postings wear that order down, so the table is rewritten sorted, without the dead, once
+they pass ``RESORT_SHARE`` of it.
 """
 
 from __future__ import annotations
@@ -143,8 +146,11 @@ def update_search_index(conn: duckdb.DuckDBPyConnection, force: bool = False) ->
     """
     load_fts(conn)
     if force:
-        for table in ("search_postings", "search_docs", "search_indexes"):
-            conn.execute(f"DELETE FROM {table}")
+        # Emptied by replacement: DuckDB cannot DELETE from a table of tens of millions
+        # of rows within the writer's 256 MB (measured: out of memory at 37 M postings).
+        for table in ("search_postings", "search_docs"):
+            conn.execute(f"CREATE OR REPLACE TABLE {table} AS FROM {table} LIMIT 0")
+        conn.execute("DELETE FROM search_indexes")
     # What should be indexed: every non-duplicate article, at its current title and text.
     conn.execute(f"""
         CREATE OR REPLACE TEMP TABLE search_wanted AS
@@ -159,7 +165,8 @@ def update_search_index(conn: duckdb.DuckDBPyConnection, force: bool = False) ->
         WHERE NOT EXISTS (SELECT 1 FROM search_wanted w WHERE {matches})""")
     conn.execute(f"""
         CREATE OR REPLACE TEMP TABLE search_new AS
-        SELECT (SELECT coalesce(max(docid), 0) FROM search_docs)
+        -- Above every docid ever used: dead postings may still carry a removed one.
+        SELECT (SELECT coalesce(max(docid), 0) FROM search_postings)
                    + row_number() OVER (ORDER BY article_id) AS docid,
                article_id, index_group, version
         FROM search_wanted w
@@ -186,17 +193,18 @@ def _count(conn: duckdb.DuckDBPyConnection, sql: str) -> int:
 
 
 def _remove_gone(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Delete the postings and docs of articles gone or changed; postings removed per group."""
+    """Drop the docs of articles gone or changed; their postings, now dead, per group.
+
+    Dead postings stay until the next sorted rewrite: queries join the postings to
+    ``search_docs``, and a DELETE from the postings does not fit the writer's memory.
+    """
     if not _count(conn, "SELECT count(*) FROM search_gone"):
         return {}
-    removed = dict(conn.execute("""
-        SELECT index_group, count(*) FROM search_postings
-        WHERE docid IN (SELECT docid FROM search_gone) GROUP BY index_group""").fetchall())
-    conn.execute("DELETE FROM search_postings WHERE docid IN (SELECT docid FROM search_gone)")
+    dead = {group: int(n) for group, n in conn.execute("""
+        SELECT index_group, sum(terms) FROM search_docs
+        WHERE docid IN (SELECT docid FROM search_gone) GROUP BY index_group""").fetchall()}
     conn.execute("DELETE FROM search_docs WHERE docid IN (SELECT docid FROM search_gone)")
-    for (group,) in conn.execute("SELECT DISTINCT index_group FROM search_gone").fetchall():
-        removed.setdefault(group, 0)  # a group whose removed articles had no tokens
-    return removed
+    return dead
 
 
 def _add_new(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
@@ -229,18 +237,19 @@ def _add_new(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
             FROM search_tokens t JOIN search_stems s USING (index_group, token)
             GROUP BY ALL)
         ORDER BY term_key""")
+    # New docids are above every old one: the zone maps skip the old row groups.
     conn.execute("""
         INSERT INTO search_docs
-        SELECT n.docid, n.article_id, n.index_group, n.version, coalesce(l.tokens, 0)
+        SELECT n.docid, n.article_id, n.index_group, n.version, coalesce(l.tokens, 0),
+               coalesce(p.terms, 0)
         FROM search_new n
         LEFT JOIN (SELECT docid, sum(n) AS tokens FROM search_tokens GROUP BY docid) l
-        USING (docid)""")
-    # New docids are above every old one: the zone maps skip the old row groups.
-    added = dict(conn.execute("""
-        SELECT index_group, count(*) FROM search_postings WHERE docid >= ?
-        GROUP BY index_group""", [first_new]).fetchall())
-    for (group,) in conn.execute("SELECT DISTINCT index_group FROM search_new").fetchall():
-        added.setdefault(group, 0)
+        USING (docid)
+        LEFT JOIN (SELECT docid, count(*) AS terms FROM search_postings WHERE docid >= ?
+                   GROUP BY docid) p USING (docid)""", [first_new])
+    added = {group: int(n) for group, n in conn.execute("""
+        SELECT index_group, sum(terms) FROM search_docs WHERE docid >= ?
+        GROUP BY index_group""", [first_new]).fetchall()}
     conn.execute("DROP TABLE search_tokens")
     conn.execute("DROP TABLE search_stems")
     return added
@@ -266,9 +275,11 @@ def _resort_if_worn(conn: duckdb.DuckDBPyConnection) -> None:
     unsorted = _count(conn, "SELECT sum(unsorted_postings) FROM search_indexes")
     if unsorted <= RESORT_SHARE * total:
         return
+    # Dead postings (of docs gone or changed) are left out.
     conn.execute("""
         CREATE OR REPLACE TABLE search_postings AS
-        SELECT * FROM search_postings ORDER BY term_key""")
+        SELECT p.* FROM search_postings p SEMI JOIN search_docs USING (docid)
+        ORDER BY term_key""")
     conn.execute("UPDATE search_indexes SET unsorted_postings = 0")
 
 
@@ -314,17 +325,17 @@ def _group_scores(conn: duckdb.DuckDBPyConnection, group: str, words: str
     # The term and group are checked too, so that two terms sharing a key never mix.
     rows = conn.execute(f"""
         WITH p AS (
-            SELECT term, docid, tf FROM search_postings
-            WHERE term_key IN ({keys}) AND index_group = '{group}'
-              AND term IN ({_sql_strings([t for t, _ in terms])})),
+            SELECT p.term, p.docid, p.tf, d.article_id, d.tokens
+            FROM search_postings p JOIN search_docs d USING (docid)  -- live postings only
+            WHERE p.term_key IN ({keys}) AND p.index_group = '{group}'
+              AND p.term IN ({_sql_strings([t for t, _ in terms])})),
         df AS (SELECT term, count(*) AS df FROM p GROUP BY term),
         hits AS (SELECT docid FROM p GROUP BY docid HAVING count(*) = {len(terms)})
-        SELECT d.article_id, sum(
+        SELECT p.article_id, sum(
                  ln((({documents} - df.df) + 0.5) / (df.df + 0.5) + 1)
-                 * (p.tf * ({k} + 1)) / (p.tf + {k} * (1 - {b} + {b} * d.tokens / {avg_len})))
+                 * (p.tf * ({k} + 1)) / (p.tf + {k} * (1 - {b} + {b} * p.tokens / {avg_len})))
         FROM p JOIN hits USING (docid) JOIN df USING (term)
-        JOIN search_docs d USING (docid)
-        GROUP BY d.article_id""").fetchall()
+        GROUP BY p.article_id""").fetchall()
     return [(r[0], float(r[1])) for r in rows]
 
 

@@ -295,15 +295,11 @@ def _search_postings(conn: duckdb.DuckDBPyConnection) -> None:
             unsorted_postings BIGINT NOT NULL,
             updated_at TIMESTAMPTZ NOT NULL
         )""")
+    # No constraints on these two: emptied and rewritten by CREATE OR REPLACE ... AS.
     conn.execute("""
         CREATE TABLE search_docs (
-            docid BIGINT NOT NULL,
-            article_id VARCHAR NOT NULL,
-            index_group VARCHAR NOT NULL,
-            version UBIGINT NOT NULL,
-            tokens INTEGER NOT NULL
-        )""")
-    # No constraints: rewritten sorted by CREATE OR REPLACE ... AS SELECT when worn.
+            docid BIGINT, article_id VARCHAR, index_group VARCHAR, version UBIGINT,
+            tokens INTEGER, terms INTEGER)""")
     conn.execute("""
         CREATE TABLE search_postings (
             index_group VARCHAR, term VARCHAR, term_key UBIGINT, docid BIGINT,
