@@ -271,3 +271,22 @@ def test_words_with_vowel_signs_stay_whole(tmp_path: Path, db: Path) -> None:
         conn.close()
     assert _ids(copy, "दुनिया") == ["hindi"]
     assert _ids(copy, "दु") == []  # a fragment of a word is not a word
+
+
+def test_the_index_is_the_same_tokenized_in_one_part_or_several(
+        tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import warehouse.fts
+
+    copy = tmp_path / "w.duckdb"
+    copy.write_bytes(db.read_bytes())
+    conn = duckdb.connect(str(copy))
+    try:
+        conn.execute("SET threads = 4")
+        monkeypatch.setattr(warehouse.fts, "_ARTICLES_PER_PART", 10**9)  # one part
+        update_search_index(conn, force=True)
+        whole = _index(conn)
+        monkeypatch.setattr(warehouse.fts, "_ARTICLES_PER_PART", 1)  # four parts, in threads
+        update_search_index(conn, force=True)
+        assert _index(conn) == whole and len(whole) > 50
+    finally:
+        conn.close()
