@@ -290,3 +290,23 @@ def test_the_index_is_the_same_tokenized_in_one_part_or_several(
         assert _index(conn) == whole and len(whole) > 50
     finally:
         conn.close()
+
+
+def test_an_article_without_words_keeps_its_docid_to_itself(tmp_path: Path, db: Path) -> None:
+    copy = tmp_path / "w.duckdb"
+    copy.write_bytes(db.read_bytes())
+    conn = duckdb.connect(str(copy))
+    try:
+        for new_id, title, text in (("empty", "", ""), ("after-empty", "Zzyzx", "Zzyzx")):
+            conn.execute("""
+                INSERT INTO articles BY NAME
+                SELECT * REPLACE (? AS article_id, 'https://x.test/' || ? AS url,
+                                  ? AS title, ? AS text, ? AS content_hash)
+                FROM articles WHERE article_id = ?""",
+                         [new_id, new_id, title, text, new_id, article_id(URL_EN)])
+            update_search_index(conn)
+        assert conn.execute("SELECT count(*) = count(DISTINCT docid) FROM search_docs"
+                            ).fetchall() == [(True,)]
+    finally:
+        conn.close()
+    assert _ids(copy, "zzyzx") == ["after-empty"]

@@ -166,8 +166,10 @@ def update_search_index(conn: duckdb.DuckDBPyConnection, force: bool = False) ->
         WHERE NOT EXISTS (SELECT 1 FROM search_wanted w WHERE {matches})""")
     conn.execute(f"""
         CREATE OR REPLACE TEMP TABLE search_new AS
-        -- Above every docid ever used: dead postings may still carry a removed one.
-        SELECT (SELECT coalesce(max(docid), 0) FROM search_postings)
+        -- Above every docid in use: dead postings may still carry a removed one, and a
+        -- live article without a word has no postings.
+        SELECT greatest((SELECT coalesce(max(docid), 0) FROM search_postings),
+                        (SELECT coalesce(max(docid), 0) FROM search_docs))
                    + row_number() OVER (ORDER BY article_id) AS docid,
                article_id, index_group, version
         FROM search_wanted w
