@@ -38,6 +38,7 @@ they pass ``RESORT_SHARE`` of it.
 from __future__ import annotations
 
 import re
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -210,37 +211,51 @@ def _remove_gone(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     return dead
 
 
-# The writer's DuckDB scans a table one row group (122,880 rows) per thread, so a night's
-# articles, or a 10,000-page run, were tokenized on one core (3.1 s of a 3.9 s index update
-# at 10,000 articles). Parts of this many articles run on cursors of their own, in threads.
+# DuckDB scans a table one row group (122,880 rows) per thread, so a night's articles, or
+# a 10,000-page run, were tokenized on one core (3.1 s of a 3.9 s index update at 10,000
+# articles). Below a row group, parts of this many articles run on cursors of their own.
 _ARTICLES_PER_PART = 2_000
+_ROW_GROUP = 122_880
+
+_COUNT_TOKENS = """
+    SELECT docid, index_group, token, count(*)::INTEGER AS n
+    FROM ({tokens}) WHERE token <> '' GROUP BY ALL"""
+
+
+def _texts(new: str, where: str = "true") -> str:
+    return f"""(
+        SELECT n.docid, n.index_group,
+               coalesce(a.title, '') || ' ' || coalesce(a.text, '') AS s
+        FROM {new} n JOIN articles a USING (article_id) WHERE {where})"""
 
 
 def _count_tokens(conn: duckdb.DuckDBPyConnection) -> None:
-    """``search_scratch_tokens``: (docid, index_group, token, n) for each new article."""
+    """TEMP ``search_tokens``: (docid, index_group, token, n) for each new article."""
     threads = _count(conn, "SELECT current_setting('threads')")
-    parts = max(1, min(threads, _count(conn, "SELECT count(*) FROM search_new")
-                       // _ARTICLES_PER_PART))
-    # Scratch tables in main, not TEMP: other cursors see them. Dropped by the caller; a
-    # crash before that loses them with the writer's copy.
+    new = _count(conn, "SELECT count(*) FROM search_new")
+    parts = 1 if new >= _ROW_GROUP else max(1, min(threads, new // _ARTICLES_PER_PART))
+    if parts == 1:
+        conn.execute("CREATE OR REPLACE TEMP TABLE search_tokens AS "
+                     + _COUNT_TOKENS.format(tokens=_tokens_sql(_texts("search_new"))))
+        return
+    # Other cursors do not see TEMP tables; this small one is dropped below (a crash
+    # loses it with the writer's copy). The parts go to Parquet files, not to a table,
+    # which would leave its freed blocks in the warehouse file.
     conn.execute("CREATE OR REPLACE TABLE search_scratch_new AS FROM search_new")
-    conn.execute("""CREATE OR REPLACE TABLE search_scratch_tokens (
-                        docid BIGINT, index_group VARCHAR, token VARCHAR, n INTEGER)""")
+    with tempfile.TemporaryDirectory(prefix="sinorus-tokens-") as scratch:
+        files = [str(Path(scratch, f"part-{part}.parquet")) for part in range(parts)]
 
-    def count_part(part: int) -> None:
-        texts = f"""(
-            SELECT n.docid, n.index_group,
-                   coalesce(a.title, '') || ' ' || coalesce(a.text, '') AS s
-            FROM search_scratch_new n JOIN articles a USING (article_id)
-            WHERE n.docid % {parts} = {part})"""
-        with conn.cursor() as cursor:
-            cursor.execute(f"""
-                INSERT INTO search_scratch_tokens
-                SELECT docid, index_group, token, count(*)::INTEGER
-                FROM ({_tokens_sql(texts)}) WHERE token <> '' GROUP BY ALL""")
+        def count_part(part: int) -> None:
+            texts = _texts("search_scratch_new", f"n.docid % {parts} = {part}")
+            target = files[part].replace("'", "''")
+            with conn.cursor() as cursor:
+                cursor.execute(f"COPY ({_COUNT_TOKENS.format(tokens=_tokens_sql(texts))}) "
+                               f"TO '{target}' (FORMAT parquet)")
 
-    with ThreadPoolExecutor(parts) as pool:
-        list(pool.map(count_part, range(parts)))
+        with ThreadPoolExecutor(parts) as pool:
+            list(pool.map(count_part, range(parts)))
+        conn.execute("CREATE OR REPLACE TEMP TABLE search_tokens AS FROM read_parquet(?)",
+                     [files])
     conn.execute("DROP TABLE search_scratch_new")
 
 
@@ -253,7 +268,7 @@ def _add_new(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     conn.execute(f"""
         CREATE OR REPLACE TEMP TABLE search_stems AS
         SELECT index_group, token, stem(token, {_stemmer_sql('index_group')}) AS term
-        FROM (SELECT DISTINCT index_group, token FROM search_scratch_tokens)""")
+        FROM (SELECT DISTINCT index_group, token FROM search_tokens)""")
     # A statement of its own: in one with the stemming, DuckDB's plan took 5 times longer.
     conn.execute(f"""
         CREATE OR REPLACE TEMP TABLE search_stems AS
@@ -264,7 +279,7 @@ def _add_new(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
         INSERT INTO search_postings
         SELECT * FROM (
             SELECT t.index_group, s.term, s.term_key, t.docid, sum(t.n)::INTEGER AS tf
-            FROM search_scratch_tokens t JOIN search_stems s USING (index_group, token)
+            FROM search_tokens t JOIN search_stems s USING (index_group, token)
             GROUP BY ALL)
         ORDER BY term_key""")
     # New docids are above every old one: the zone maps skip the old row groups.
@@ -273,14 +288,14 @@ def _add_new(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
         SELECT n.docid, n.article_id, n.index_group, n.version, coalesce(l.tokens, 0),
                coalesce(p.terms, 0)
         FROM search_new n
-        LEFT JOIN (SELECT docid, sum(n) AS tokens FROM search_scratch_tokens GROUP BY docid) l
+        LEFT JOIN (SELECT docid, sum(n) AS tokens FROM search_tokens GROUP BY docid) l
         USING (docid)
         LEFT JOIN (SELECT docid, count(*) AS terms FROM search_postings WHERE docid >= ?
                    GROUP BY docid) p USING (docid)""", [first_new])
     added = {group: int(n) for group, n in conn.execute("""
         SELECT index_group, sum(terms) FROM search_docs WHERE docid >= ?
         GROUP BY index_group""", [first_new]).fetchall()}
-    conn.execute("DROP TABLE search_scratch_tokens")
+    conn.execute("DROP TABLE search_tokens")
     conn.execute("DROP TABLE search_stems")
     return added
 
