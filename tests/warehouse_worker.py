@@ -86,14 +86,14 @@ def _install_pauses() -> None:
 
     warehouse.fts._add_new = add_new  # type: ignore[assignment]
 
-    real_rebuild = warehouse.publish.update_search_index
+    real_update = warehouse.publish.update_search_index
 
-    def rebuild(conn: object) -> bool:
-        done = real_rebuild(conn)  # type: ignore[arg-type]
+    def update(conn: object) -> bool:
+        done = real_update(conn)  # type: ignore[arg-type]
         pause("before_checkpoint")
         return done
 
-    warehouse.publish.update_search_index = rebuild  # type: ignore[assignment]
+    warehouse.publish.update_search_index = update  # type: ignore[assignment]
 
 
 def main() -> None:

@@ -64,7 +64,7 @@ OTHER = "other"
 _SEPARATORS = r"[^\p{L}\p{N}\p{M}]+"
 # Characters of scripts written without spaces; indexed one character per token.
 _CJK_CLASS = r"[\p{Han}\p{Hiragana}\p{Katakana}]"
-# Rewrite the postings sorted once appends and deletions since the last sort pass this
+# Rewrite the postings sorted once those appended or dead since the last sort pass this
 # share of them: a query then reads at most about this share beyond its terms' row groups.
 RESORT_SHARE = 0.25
 # BM25 parameters (the usual defaults, as in the fts extension's match_bm25).
@@ -175,16 +175,17 @@ def update_search_index(conn: duckdb.DuckDBPyConnection, force: bool = False) ->
                article_id, index_group, version
         FROM search_wanted w
         WHERE NOT EXISTS (SELECT 1 FROM search_docs d WHERE {matches})""")
-    churn = _remove_gone(conn)
-    # One insert is one sorted run: appending it to nothing leaves the table sorted.
-    was_empty = not _count(conn, "SELECT count(*) FROM search_postings")
-    for group, added in _add_new(conn).items():
-        churn[group] = churn.get(group, 0) + (0 if was_empty else added)
-    touched = _count(conn, "SELECT count(*) FROM search_gone") + _count(
-        conn, "SELECT count(*) FROM search_new")
+    gone = _count(conn, "SELECT count(*) FROM search_gone")
+    new = _count(conn, "SELECT count(*) FROM search_new")
+    churn = _remove_gone(conn) if gone else {}
+    if new:
+        # One insert is one sorted run: appending it to nothing leaves the table sorted.
+        was_empty = not _count(conn, "SELECT count(*) FROM search_postings")
+        for group, added in _add_new(conn).items():
+            churn[group] = churn.get(group, 0) + (0 if was_empty else added)
     for table in ("search_wanted", "search_gone", "search_new"):
         conn.execute(f"DROP TABLE {table}")
-    if not touched:
+    if not gone and not new:
         return False
     _refresh_stats(conn, churn)
     _resort_if_worn(conn)
@@ -202,8 +203,6 @@ def _remove_gone(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     Dead postings stay until the next sorted rewrite: queries join the postings to
     ``search_docs``, and a DELETE from the postings does not fit the writer's memory.
     """
-    if not _count(conn, "SELECT count(*) FROM search_gone"):
-        return {}
     dead = {group: int(n) for group, n in conn.execute("""
         SELECT index_group, sum(terms) FROM search_docs
         WHERE docid IN (SELECT docid FROM search_gone) GROUP BY index_group""").fetchall()}
@@ -261,8 +260,6 @@ def _count_tokens(conn: duckdb.DuckDBPyConnection) -> None:
 
 def _add_new(conn: duckdb.DuckDBPyConnection) -> dict[str, int]:
     """Tokenize, stem and count the new articles; postings added per group."""
-    if not _count(conn, "SELECT count(*) FROM search_new"):
-        return {}
     _count_tokens(conn)
     # Each distinct word is stemmed (and its key computed) once, not once per occurrence.
     conn.execute(f"""
@@ -315,7 +312,7 @@ def _refresh_stats(conn: duckdb.DuckDBPyConnection, churn: dict[str, int]) -> No
 
 
 def _resort_if_worn(conn: duckdb.DuckDBPyConnection) -> None:
-    """Rewrite the postings sorted when too much was appended or deleted since the last sort."""
+    """Rewrite the postings sorted when too many were appended or died since the last sort."""
     total = _count(conn, "SELECT count(*) FROM search_postings")
     unsorted = _count(conn, "SELECT sum(unsorted_postings) FROM search_indexes")
     if unsorted <= RESORT_SHARE * total:
@@ -360,12 +357,13 @@ def _sql_strings(values: list[str]) -> str:
     return ", ".join("'" + v.replace("'", "''") + "'" for v in values)
 
 
-def _group_scores(conn: duckdb.DuckDBPyConnection, group: str, terms: list[tuple[str, int]]
-                  ) -> list[tuple[str, float]]:
-    """BM25 of the group's articles that contain every one of ``terms``."""
-    stats = conn.execute("SELECT documents, tokens FROM search_indexes WHERE index_group = ?",
-                         [group]).fetchone()
-    if not terms or not stats or not stats[0]:
+def _group_scores(conn: duckdb.DuckDBPyConnection, group: str, terms: list[tuple[str, int]],
+                  documents: int, tokens: int) -> list[tuple[str, float]]:
+    """BM25 of the group's articles that contain every one of ``terms``.
+
+    ``documents`` and ``tokens`` are the group's row of ``search_indexes``.
+    """
+    if not terms or not documents:
         return []
     keys = ", ".join(str(key) for _, key in terms)
     # Literals, not parameters: the key filter then reaches the scan and its zone maps.
@@ -376,7 +374,7 @@ def _group_scores(conn: duckdb.DuckDBPyConnection, group: str, terms: list[tuple
     found = conn.execute(f"SELECT count(DISTINCT p.term) FROM {postings}").fetchone()
     if not found or found[0] < len(terms):
         return []  # a term no article of the group has: AND cannot match (≈ 1 ms to know)
-    documents, avg_len = stats[0], max(stats[1] / stats[0], 1.0)
+    avg_len = max(tokens / documents, 1.0)
     k, b = BM25_K, BM25_B
     rows = conn.execute(f"""
         WITH p AS (
@@ -402,16 +400,15 @@ def search(conn: duckdb.DuckDBPyConnection, query: str, *, language: str | None 
         from warehouse.scan_search import scan_search
 
         return scan_search(conn, query, language=language, since=since, limit=limit)
-    groups = [r[0] for r in conn.execute(
-        "SELECT index_group FROM search_indexes ORDER BY index_group").fetchall()]
-    if not groups:
+    stats = {r[0]: (r[1], r[2]) for r in conn.execute(
+        "SELECT index_group, documents, tokens FROM search_indexes").fetchall()}
+    if not stats:
         raise SearchUnavailableError("the warehouse has no search index yet (publish a run)")
-    if language is not None:
-        groups = [g for g in groups if g == index_group(language)]
+    groups = sorted(g for g in stats if language is None or g == index_group(language))
     words = _PHRASE.sub(lambda m: m.group(1), query)
     scores: dict[str, float] = {}
     for group, terms in _query_terms(conn, groups, words).items():
-        for article_id, score in _group_scores(conn, group, terms):
+        for article_id, score in _group_scores(conn, group, terms, *stats[group]):
             scores[article_id] = max(score, scores.get(article_id, 0.0))
     if not scores:
         return []
