@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import subprocess
 import sys
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
@@ -139,22 +141,47 @@ def _index(conn: duckdb.DuckDBPyConnection) -> list[tuple[object, ...]]:
     return postings + stats
 
 
+def _dead_postings(conn: duckdb.DuckDBPyConnection) -> int:
+    """Postings of articles the index no longer holds (left until the sorted rewrite)."""
+    row = conn.execute("SELECT count(*) FROM search_postings "
+                       "ANTI JOIN search_docs USING (docid)").fetchone()
+    return int(row[0]) if row else 0
+
+
+@contextlib.contextmanager
+def _writable_copy(tmp_path: Path, db: Path) -> Iterator[tuple[Path, duckdb.DuckDBPyConnection]]:
+    """A copy of the module's warehouse and a writing connection to it."""
+    copy = tmp_path / "w.duckdb"
+    copy.write_bytes(db.read_bytes())
+    conn = duckdb.connect(str(copy))
+    try:
+        yield copy, conn
+    finally:
+        conn.close()
+
+
+def _add_article(conn: duckdb.DuckDBPyConnection, new_id: str, *, like: str, title: str,
+                 text: str | None = None, language: str | None = None) -> None:
+    """A new article: a copy of the one at URL ``like`` with its own id, URL and title
+    (and text or language, if given)."""
+    conn.execute("""
+        INSERT INTO articles BY NAME
+        SELECT * REPLACE (? AS article_id, 'https://x.test/' || ? AS url, ? AS title,
+                          coalesce(?, text) AS text, coalesce(?, language) AS language,
+                          ? AS content_hash)
+        FROM articles WHERE article_id = ?""",
+                 [new_id, new_id, title, text, language, new_id, article_id(like)])
+
+
 def test_an_incremental_update_indexes_what_a_fresh_build_does(
         tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import warehouse.fts
 
     monkeypatch.setattr(warehouse.fts, "RESORT_SHARE", 1.0)  # keep the dead postings
-    copy = tmp_path / "w.duckdb"
-    copy.write_bytes(db.read_bytes())
-    conn = duckdb.connect(str(copy))
-    try:
+    with _writable_copy(tmp_path, db) as (copy, conn):
         # A new article, a text rewritten, an article turned duplicate, and one moved to
         # another language.
-        conn.execute("""
-            INSERT INTO articles BY NAME
-            SELECT * REPLACE ('new-article' AS article_id, 'https://x.test/new' AS url,
-                              'Pipeline talks in Beijing' AS title, 'h2' AS content_hash)
-            FROM articles WHERE article_id = ?""", [article_id(URL_EN)])
+        _add_article(conn, "new-article", like=URL_EN, title="Pipeline talks in Beijing")
         conn.execute("UPDATE articles SET text = 'A new gas pipeline deal.', "
                      "content_hash = 'changed' WHERE article_id = ?", [article_id(URL_EN)])
         conn.execute("UPDATE articles SET duplicate_of = ? WHERE article_id = ?",
@@ -163,15 +190,11 @@ def test_an_incremental_update_indexes_what_a_fresh_build_does(
                      [article_id(URL_ID)])
         assert update_search_index(conn) is True
         incremental = _index(conn)
-        dead = conn.execute("SELECT count(*) FROM search_postings "
-                            "ANTI JOIN search_docs USING (docid)").fetchone()
-        assert dead is not None and dead[0] > 0  # left behind, and not in _index()
+        assert _dead_postings(conn) > 0  # left behind, and not in _index()
         assert update_search_index(conn, force=True) is True
         assert incremental == _index(conn)
         hits = conn.execute("SELECT article_id FROM search_docs ORDER BY ALL").fetchall()
         assert ("new-article",) in hits and (article_id(URL_RU2),) not in hits
-    finally:
-        conn.close()
     assert sorted(_ids(copy, "pipeline")) == sorted(["new-article", article_id(URL_EN)])
     # The rewritten article's old text ("... on Thursday ...") is gone from the index.
     assert _ids(copy, "Thursday") == ["new-article"]
@@ -182,24 +205,17 @@ def test_worn_postings_are_rewritten_sorted(tmp_path: Path, db: Path,
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     import warehouse.fts
 
-    copy = tmp_path / "w.duckdb"
-    copy.write_bytes(db.read_bytes())
-    conn = duckdb.connect(str(copy))
+    with _writable_copy(tmp_path, db) as (copy, conn):
 
-    def storage_order_is_sorted() -> bool:
-        stored = conn.execute("SELECT term_key FROM search_postings ORDER BY rowid"
-                              ).fetchall()
-        return stored == sorted(stored)
+        def storage_order_is_sorted() -> bool:
+            stored = conn.execute("SELECT term_key FROM search_postings ORDER BY rowid"
+                                  ).fetchall()
+            return stored == sorted(stored)
 
-    def append(title: str) -> None:
-        conn.execute(f"""
-            INSERT INTO articles BY NAME
-            SELECT * REPLACE ('{title}' AS article_id, 'https://x.test/{title}' AS url,
-                              '{title} aaa' AS title, '{title}' AS content_hash)
-            FROM articles WHERE article_id = ?""", [article_id(URL_RU)])
-        assert update_search_index(conn) is True
+        def append(name: str) -> None:
+            _add_article(conn, name, like=URL_RU, title=f"{name} aaa")
+            assert update_search_index(conn) is True
 
-    try:
         monkeypatch.setattr(warehouse.fts, "RESORT_SHARE", 1.0)
         append("first")  # its run of keys starts again low, after the others' high keys
         assert not storage_order_is_sorted()
@@ -212,22 +228,16 @@ def test_worn_postings_are_rewritten_sorted(tmp_path: Path, db: Path,
         append("second")
         assert storage_order_is_sorted()
         # The rewrite also dropped the postings of articles no longer indexed.
-        assert conn.execute("SELECT count(*) FROM search_postings "
-                            "ANTI JOIN search_docs USING (docid)").fetchall() == [(0,)]
+        assert _dead_postings(conn) == 0
         assert conn.execute("SELECT sum(unsorted_postings) FROM search_indexes"
                             ).fetchall() == [(0,)]
-    finally:
-        conn.close()
     assert _ids(copy, "aaa") == sorted(["first", "second"])
 
 
 def test_scores_are_the_fts_extensions_bm25(tmp_path: Path, db: Path) -> None:
     from warehouse.fts import _group_scores, _query_terms, load_fts
 
-    copy = tmp_path / "w.duckdb"
-    copy.write_bytes(db.read_bytes())
-    conn = duckdb.connect(str(copy))
-    try:
+    with _writable_copy(tmp_path, db) as (_, conn):
         load_fts(conn)
         conn.execute("""CREATE TABLE en AS SELECT a.article_id, a.title, a.text
                         FROM articles a JOIN search_docs d USING (article_id)
@@ -235,40 +245,34 @@ def test_scores_are_the_fts_extensions_bm25(tmp_path: Path, db: Path) -> None:
         conn.execute(r"""PRAGMA create_fts_index('en', 'article_id', 'title', 'text',
                          stemmer = 'english', stopwords = 'none',
                          ignore = '(\.|[^\p{L}\p{N}])+', strip_accents = 0)""")
+        stats = conn.execute("SELECT documents, tokens FROM search_indexes "
+                             "WHERE index_group = 'en'").fetchone()
+        assert stats is not None
         for query in ("energy", "Putin Xi", "deal", "team league", "energy league"):
             theirs = conn.execute("""
                 SELECT article_id, score FROM (
                     SELECT article_id, fts_main_en.match_bm25(
                         article_id, ?, conjunctive := 1) AS score FROM en)
                 WHERE score IS NOT NULL ORDER BY article_id""", [query]).fetchall()
-            ours = sorted(_group_scores(conn, "en", _query_terms(conn, ["en"], query)["en"]))
+            terms = _query_terms(conn, ["en"], query)["en"]
+            ours = sorted(_group_scores(conn, "en", terms, *stats))
             assert [a for a, _ in ours] == [a for a, _ in theirs], query
             # The extension takes log10 for the IDF where BM25 has ln: a constant factor.
             assert [s for _, s in ours] == pytest.approx(
                 [s * math.log(10) for _, s in theirs]), query
             assert bool(theirs) == (query != "energy league"), query
-    finally:
-        conn.close()
 
 
 def test_words_with_vowel_signs_stay_whole(tmp_path: Path, db: Path) -> None:
     from warehouse.fts import _query_terms, load_fts
 
-    copy = tmp_path / "w.duckdb"
-    copy.write_bytes(db.read_bytes())
-    conn = duckdb.connect(str(copy))
-    try:
+    with _writable_copy(tmp_path, db) as (copy, conn):
         load_fts(conn)
         # Devanagari vowel signs are combining marks, not letters.
         assert len(_query_terms(conn, ["hi"], "नमस्ते दुनिया")["hi"]) == 2
-        conn.execute("""
-            INSERT INTO articles BY NAME
-            SELECT * REPLACE ('hindi' AS article_id, 'https://x.test/hi' AS url, 'hi' AS language,
-                              'रूस और चीन' AS title, 'नमस्ते दुनिया' AS text, 'hi' AS content_hash)
-            FROM articles WHERE article_id = ?""", [article_id(URL_EN)])
+        _add_article(conn, "hindi", like=URL_EN, title="रूस और चीन", text="नमस्ते दुनिया",
+                     language="hi")
         update_search_index(conn)
-    finally:
-        conn.close()
     assert _ids(copy, "दुनिया") == ["hindi"]
     assert _ids(copy, "दु") == []  # a fragment of a word is not a word
 
@@ -277,10 +281,7 @@ def test_the_index_is_the_same_tokenized_in_one_part_or_several(
         tmp_path: Path, db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import warehouse.fts
 
-    copy = tmp_path / "w.duckdb"
-    copy.write_bytes(db.read_bytes())
-    conn = duckdb.connect(str(copy))
-    try:
+    with _writable_copy(tmp_path, db) as (_, conn):
         conn.execute("SET threads = 4")
         monkeypatch.setattr(warehouse.fts, "_ARTICLES_PER_PART", 10**9)  # one part
         update_search_index(conn, force=True)
@@ -288,25 +289,13 @@ def test_the_index_is_the_same_tokenized_in_one_part_or_several(
         monkeypatch.setattr(warehouse.fts, "_ARTICLES_PER_PART", 1)  # four parts, in threads
         update_search_index(conn, force=True)
         assert _index(conn) == whole and len(whole) > 50
-    finally:
-        conn.close()
 
 
 def test_an_article_without_words_keeps_its_docid_to_itself(tmp_path: Path, db: Path) -> None:
-    copy = tmp_path / "w.duckdb"
-    copy.write_bytes(db.read_bytes())
-    conn = duckdb.connect(str(copy))
-    try:
+    with _writable_copy(tmp_path, db) as (copy, conn):
         for new_id, title, text in (("empty", "", ""), ("after-empty", "Zzyzx", "Zzyzx")):
-            conn.execute("""
-                INSERT INTO articles BY NAME
-                SELECT * REPLACE (? AS article_id, 'https://x.test/' || ? AS url,
-                                  ? AS title, ? AS text, ? AS content_hash)
-                FROM articles WHERE article_id = ?""",
-                         [new_id, new_id, title, text, new_id, article_id(URL_EN)])
+            _add_article(conn, new_id, like=URL_EN, title=title, text=text)
             update_search_index(conn)
         assert conn.execute("SELECT count(*) = count(DISTINCT docid) FROM search_docs"
                             ).fetchall() == [(True,)]
-    finally:
-        conn.close()
     assert _ids(copy, "zzyzx") == ["after-empty"]
