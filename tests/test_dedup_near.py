@@ -19,9 +19,11 @@ from tests.dedup_texts import (
     WIRE_TITLE,
 )
 from transform.fingerprint import (
+    _TOKENS,
     NEAR_DUPLICATE_THRESHOLD,
     NUM_PERM,
     SEED,
+    SHINGLE,
     shingles,
     signature,
     similarity,
@@ -64,8 +66,11 @@ def test_signatures_are_datasketchs_minhash_of_the_shingles() -> None:
              "Россия и Китай подписали соглашение о торговле и энергетике в Москве во вторник, "
              "а министры обсудили новые поставки газа через Сибирь и расчёты в рублях и юанях."]
     for text in texts:
-        reference = MinHash(num_perm=NUM_PERM, seed=SEED)
-        reference.update_batch([g.encode("utf-8") for g in shingles(text)])
+        tokens = _TOKENS.findall(text.casefold())
+        grams = {" ".join(tokens[i:i + SHINGLE]) for i in range(len(tokens) - SHINGLE + 1)}
+        assert shingles(text) == grams
+        reference = MinHash(num_perm=NUM_PERM, seed=SEED, scheme="affine32")
+        reference.update_batch([g.encode("utf-8") for g in grams])
         assert signature(text) == [int(v) for v in reference.hashvalues]
 
 

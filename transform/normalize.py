@@ -114,9 +114,9 @@ def with_signatures(frame: pl.DataFrame) -> pl.DataFrame:
 
     Both are NULL for texts too short to compare (see :mod:`transform.fingerprint`).
     """
-    frame = frame.with_columns(
-        pl.col("text").map_elements(signature, return_dtype=pl.List(pl.UInt32))
-        .alias("signature"))
-    return frame.with_columns(
-        pl.col("signature").map_elements(band_keys, return_dtype=pl.List(pl.Int64))
-        .alias("band_keys"))
+    # Python lists in, Python lists out: map_elements would hand band_keys each signature
+    # as a polars Series, whose 42 slices cost more than the hashing.
+    signatures = [None if text is None else signature(text) for text in frame["text"]]
+    keys = [None if sig is None else band_keys(sig) for sig in signatures]
+    return frame.with_columns(pl.Series("signature", signatures, dtype=pl.List(pl.UInt32)),
+                              pl.Series("band_keys", keys, dtype=pl.List(pl.Int64)))
