@@ -4,7 +4,10 @@ Fetched pages gather into batches; each full batch becomes an ``extract-batch-N`
 task, run by one of two runners chosen in ``[extract] runner``:
 
 - ``local`` (default): the pages are extracted in this machine's process pool, one time
-  limit per page (flows/pool.py), and a worker normalises, annotates and writes the part;
+  limit per page (flows/pool.py); their records are held until ``part_size`` pages' worth
+  have come, and then a worker normalises, annotates and writes them as one part (a call
+  costs ≈ 0.2 CPU-s whatever its size: polars recompiles the date rules' 150 regexes,
+  more than its cache of 32 holds, and builds the gazetteer's automaton, docs/throughput.md);
 - ``dask``: the task is submitted through Prefect's ``DaskTaskRunner`` to a Dask cluster (an
   existing one at ``dask_address``, or a temporary local one); it returns the batch's tables
   as polars frames (Arrow underneath), which this process writes as the part.
@@ -42,8 +45,18 @@ from warehouse.stage import RunStaging, write_tables
 class BatchOutcome:
     number: int
     pages: int
-    articles: int
+    articles: int  # staged by this batch's task (its own and held batches' articles)
     failures: list[PageFailure] = field(default_factory=list)
+    # The batches whose records this task staged; without its own number, they are held.
+    staged: tuple[int, ...] = ()
+
+
+class PartFailed(Exception):
+    """Staging a part failed; the pages of these batches were not staged."""
+
+    def __init__(self, numbers: tuple[int, ...], cause: BaseException) -> None:
+        super().__init__(f"{type(cause).__name__}: {cause}")
+        self.numbers = numbers
 
 
 def batch_tables(records: list[dict[str, Any]], run_id: str) -> dict[str, pl.DataFrame]:
@@ -69,6 +82,9 @@ class BatchRunner(Protocol):
 
     async def run(self, pages: list[Page], number: int) -> BatchOutcome: ...
 
+    async def finish(self) -> BatchOutcome | None:
+        """Stage what is still held, once every batch has run (None: nothing was held)."""
+
 
 @task(task_run_name="extract-batch-{number}", cache_policy=NO_CACHE)
 async def extract_batch(runner: PoolBatches, pages: list[Page], number: int) -> BatchOutcome:
@@ -76,17 +92,19 @@ async def extract_batch(runner: PoolBatches, pages: list[Page], number: int) -> 
     results = await runner.pool.extract(pages)
     records = [r for r in results if not isinstance(r, PageFailure)]
     failures = [r for r in results if isinstance(r, PageFailure)]
-    articles = await runner.pool.call(stage_part, records, runner.staging.run_id,
-                                      runner.staging.directory,
-                                      runner.staging.part_suffix(number))
-    return BatchOutcome(number, len(pages), articles, failures)
+    runner.hold(number, len(pages), records)
+    articles, staged = await runner.stage_held() if runner.full else (0, ())
+    return BatchOutcome(number, len(pages), articles, failures, staged)
 
 
 class PoolBatches:
-    """Batches in this machine's extraction pool."""
+    """Batches in this machine's extraction pool, staged ``part_size`` pages at a time."""
 
-    def __init__(self, pool: ExtractionPool, staging: RunStaging) -> None:
+    def __init__(self, pool: ExtractionPool, staging: RunStaging, part_size: int = 0) -> None:
         self.pool, self.staging, self.workers = pool, staging, pool.workers
+        self.part_size = part_size
+        self._held: dict[int, list[dict[str, Any]]] = {}  # batch number -> its records
+        self._held_pages = 0
 
     def start(self) -> None:
         # The workers warm up (≈ 3 CPU-s each) while the first batch is being fetched.
@@ -95,6 +113,34 @@ class PoolBatches:
     async def run(self, pages: list[Page], number: int) -> BatchOutcome:
         # quote: Prefect would otherwise walk every page's fields looking for futures.
         return await extract_batch(self, quote(pages), number)  # type: ignore[arg-type]
+
+    def hold(self, number: int, pages: int, records: list[dict[str, Any]]) -> None:
+        self._held[number] = records
+        self._held_pages += pages
+
+    @property
+    def full(self) -> bool:
+        return self._held_pages >= self.part_size
+
+    async def stage_held(self) -> tuple[int, tuple[int, ...]]:
+        """Stage every held record as one part: (articles, the batches staged)."""
+        numbers = tuple(sorted(self._held))
+        if not numbers:
+            return 0, ()
+        # Taken before the await: batches ending meanwhile start the next part.
+        records = [r for n in numbers for r in self._held.pop(n)]
+        self._held_pages = 0
+        try:
+            articles = await self.pool.call(stage_part, records, self.staging.run_id,
+                                            self.staging.directory,
+                                            self.staging.part_suffix(numbers[0]))
+        except Exception as exc:
+            raise PartFailed(numbers, exc) from exc
+        return articles, numbers
+
+    async def finish(self) -> BatchOutcome | None:
+        articles, staged = await self.stage_held()
+        return BatchOutcome(0, 0, articles, staged=staged) if staged else None
 
 
 @task(task_run_name="extract-batch-{number}", cache_policy=NO_CACHE)
@@ -127,7 +173,10 @@ class ClusterBatches:
         tables, failures = await asyncio.to_thread(future.result)
         await asyncio.to_thread(write_tables, self.staging.directory, tables,
                                 self.staging.part_suffix(number))
-        return BatchOutcome(number, len(pages), tables["articles"].height, failures)
+        return BatchOutcome(number, len(pages), tables["articles"].height, failures, (number,))
+
+    async def finish(self) -> BatchOutcome | None:
+        return None  # every batch staged its own part
 
 
 @contextlib.contextmanager
@@ -149,7 +198,7 @@ def batch_runner(settings: ExtractSettings, staging: RunStaging) -> Iterator[Bat
             yield ClusterBatches(dask, staging, workers)
         return
     with ExtractionPool(settings.workers or None, settings.page_timeout_s) as pool:
-        yield PoolBatches(pool, staging)
+        yield PoolBatches(pool, staging, settings.part_size)
 
 
 class BatchStream:
@@ -181,6 +230,9 @@ class BatchStream:
         self.outcomes: list[BatchOutcome] = []
         self.errors: list[str] = []  # batches that failed as a whole (their pages are lost)
         self._submitted = 0
+        # Fetch results of batches extracted but held by the runner, not yet staged.
+        self._held: dict[int, list[FetchResult]] = {}
+        self._finished_articles = 0  # staged by the runner's finish
 
     async def put(self, candidate: Candidate, result: FetchResult,
                   source_language: str | None = None) -> None:
@@ -219,6 +271,7 @@ class BatchStream:
                 return
 
     async def _run(self, batch: list[tuple[Page, FetchResult]], number: int) -> BatchOutcome:
+        results = [r for _, r in batch]
         try:
             outcome = await self.runner.run([p for p, _ in batch], number)
         except Exception as exc:  # the batch as a whole failed: say so for each page
@@ -226,17 +279,36 @@ class BatchStream:
             self.errors.append(f"batch {number}: {reason}")
             outcome = BatchOutcome(number, len(batch), 0,
                                    [PageFailure(p.url, reason) for p, _ in batch])
+            if isinstance(exc, PartFailed):  # the held batches went down with the part
+                self._fail_held(exc)
+        else:
+            for staged in outcome.staged:
+                self._held.pop(staged, None)
+            if number not in outcome.staged:
+                self._held[number] = results
         finally:
             self._slots.release()
         reporter().advance("extract", len(batch))
-        failed = {f.url: f.reason for f in outcome.failures}
-        for page, result in batch:
-            if page.url in failed:  # the fetch went well; the page could not be extracted
-                result.outcome, result.reason = "extract_failed", failed[page.url]
+        self._mark_failed(results, outcome.failures)
         self.outcomes.append(outcome)
         del batch  # the batch's bodies are garbage now: hand their memory back
         release_free_heap()
         return outcome
+
+    @staticmethod
+    def _mark_failed(results: list[FetchResult], failures: list[PageFailure]) -> None:
+        failed = {f.url: f.reason for f in failures}
+        for result in results:
+            if result.url in failed:  # the fetch went well; the page could not be extracted
+                result.outcome, result.reason = "extract_failed", failed[result.url]
+
+    def _fail_held(self, exc: PartFailed) -> None:
+        reason = f"batch failed: staging its part: {exc}"[:300]
+        for number in exc.numbers:
+            held = self._held.pop(number, [])
+            if held:
+                self.errors.append(f"batch {number}: {reason}")
+                self._mark_failed(held, [PageFailure(r.url, reason) for r in held])
 
     async def close(self) -> None:
         """Submit the last, partial batch and wait for every batch to be staged."""
@@ -245,6 +317,14 @@ class BatchStream:
             await self._collector
         while self._running:
             await asyncio.gather(*list(self._running))
+        try:
+            outcome = await self.runner.finish()
+        except PartFailed as exc:
+            self._fail_held(exc)
+        else:
+            if outcome is not None:
+                self._finished_articles += outcome.articles
+                self._held.clear()
 
     async def cancel(self) -> None:
         """Abandon the batches in flight (the run is failing or interrupted)."""
@@ -255,4 +335,4 @@ class BatchStream:
 
     @property
     def articles(self) -> int:
-        return sum(o.articles for o in self.outcomes)
+        return sum(o.articles for o in self.outcomes) + self._finished_articles

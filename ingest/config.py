@@ -77,7 +77,10 @@ class ExtractSettings:
     """The extraction stage (docs/throughput.md)."""
 
     workers: int = 0  # extraction processes; 0 = one per core
-    batch_size: int = 200  # pages per extract-batch task and per staged part
+    batch_size: int = 200  # pages per extract-batch task
+    # Pages whose articles are annotated and staged together, in whole batches (a call has
+    # a fixed cost of ≈ 0.2 CPU-s, docs/throughput.md); at most batch_size: one per batch.
+    part_size: int = 1000
     page_timeout_s: float = 60.0  # a page that takes longer is recorded as failed
     max_pending: int = 0  # batches in flight before fetching pauses; 0 = workers + 1
     runner: str = "local"  # local (process pool) | dask (Prefect's DaskTaskRunner)
@@ -321,7 +324,8 @@ def _parse_extract(table: Any) -> ExtractSettings:
     if unknown:
         raise ConfigError(f"[extract] has unknown key(s): {', '.join(sorted(unknown))}")
     values: dict[str, Any] = {}
-    for key, least in (("workers", 0), ("batch_size", 1), ("max_pending", 0)):
+    for key, least in (("workers", 0), ("batch_size", 1), ("part_size", 1),
+                       ("max_pending", 0)):
         value = table.get(key, getattr(default, key))
         if isinstance(value, bool) or not isinstance(value, int) or value < least:
             raise ConfigError(f"extract.{key} must be a whole number >= {least}, not {value!r}")

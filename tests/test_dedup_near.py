@@ -180,7 +180,7 @@ def test_candidates_found_in_many_parts_are_those_found_at_once(
 
 
 def test_a_batch_loaded_a_part_per_transaction_is_the_batch_loaded_at_once(
-        tmp_path: Path) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The copies come in the first part and the wire story they copy, seen a day earlier,
     # in the last: loaded part by part, the last part turns the first part's articles into
     # duplicates after they were loaded as originals.
@@ -189,8 +189,10 @@ def test_a_batch_loaded_a_part_per_transaction_is_the_batch_loaded_at_once(
              articles(dict(url="https://c.test/gas", text=TRIMMED, fetched_at=DAY2,
                            source="other")),
              articles(dict(url="https://wire.test/gas", text=WIRE, fetched_at=DAY1))]
+    # By articles: parts of 2, 1 and 1 articles, at most 2 per transaction -> two.
+    monkeypatch.setattr("warehouse.load.ARTICLES_PER_TRANSACTION", 2)
     results = []
-    for name, per_transaction in (("whole", 1_000), ("parts", 1)):
+    for name, per_transaction in (("whole", 1_000), ("parts", 1), ("articles", None)):
         db = tmp_path / name / "w.duckdb"
         db.parent.mkdir()
         batch = stage_batch(db.parent, "r1", {})
@@ -206,9 +208,11 @@ def test_a_batch_loaded_a_part_per_transaction_is_the_batch_loaded_at_once(
             rows(db, "SELECT * EXCLUDE (first_seen_at, last_seen_at) FROM articles "
                      "ORDER BY url")))
         results[-1] += (serial,)
-    whole, by_part = results
+    whole, by_part, by_articles = results
     assert by_part[:4] == whole[:4]
     assert by_part[4][0] == whole[4][0] + 2  # three transactions instead of one
+    assert by_articles[:4] == whole[:4]
+    assert by_articles[4][0] == whole[4][0] + 1  # two transactions
     counts = by_part[0]
     assert (counts.new, counts.duplicates) == (4, 2)
     assert counts.per_source == {"src": (3, 0, 0, 3, 1), "other": (1, 0, 0, 1, 1)}

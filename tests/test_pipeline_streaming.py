@@ -36,7 +36,8 @@ COMPARED = {
 
 
 @pytest.mark.parametrize("extract", [
-    "workers = 1\nbatch_size = 3\nmax_pending = 1",  # the local pool, tiny batches
+    # the local pool, tiny batches, two of them staged as one part
+    "workers = 1\nbatch_size = 3\npart_size = 6\nmax_pending = 1",
     'runner = "dask"\nworkers = 2\nbatch_size = 10',  # a real distributed.LocalCluster
 ], ids=["one-worker-tiny-batches", "dask-local-cluster"])
 def test_same_warehouse_whatever_runner_pool_and_batch_size(
@@ -97,6 +98,7 @@ allowed_private_networks = ["127.0.0.1/32"]
 [extract]
 workers = 2
 batch_size = 4
+part_size = 4
 [[sources]]
 name = "slow"
 kind = "rss"

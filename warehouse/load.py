@@ -2,10 +2,10 @@
 
 Everything goes in bulk from the batch's Parquet files (DuckDB reads them directly): no
 row-by-row inserts. Loading the same batch twice leaves the warehouse as loading it once.
-A batch's articles (with their mentions and dates) go in transactions of
-:data:`PARTS_PER_TRANSACTION` staged parts, as if each were a batch of its own: DuckDB must
-hold a transaction's new rows until it commits, so one transaction per batch would need
-memory in proportion to the run. The run-wide tables go with the last transaction.
+A batch's articles (with their mentions and dates) go in transactions of whole staged
+parts of about :data:`ARTICLES_PER_TRANSACTION` articles, as if each were a batch of its
+own: DuckDB must hold a transaction's new rows until it commits, so one transaction per
+batch would need memory in proportion to the run. The run-wide tables go with the last transaction.
 
 Keys are kept unique by the statements themselves (``MERGE`` on the key, anti-joins),
 not by constraints, so the same loader writes a DuckLake warehouse, which has none; its
@@ -43,8 +43,9 @@ CAPTURE_SCHEMA = {
 }
 _UPDATED_COLUMNS = [c for c in STAGED_ARTICLE_COLUMNS
                     if c not in ("article_id", "fetched_at")]
-# Staged parts (of ``batch_size`` pages, 200 by default) loaded per transaction.
-PARTS_PER_TRANSACTION = 25
+# Staged articles per transaction (whole parts, at least one): 5,000 commit within the
+# writer's 256 MB DuckDB budget (docs/throughput.md).
+ARTICLES_PER_TRANSACTION = 5_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,11 +96,15 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Path,
     written is published only after all of them (warehouse/publish.py). A DuckLake
     warehouse, whose every commit is a snapshot readers see, loads a batch in one.
     """
-    parts = [_part(p, "articles") for p in table_files(batch, "articles")]
-    if not parts:
+    files = table_files(batch, "articles")
+    if not files:
         raise ValueError(f"staged batch {batch} has no articles table")
-    per = len(parts) if is_lake(conn) else parts_per_transaction or PARTS_PER_TRANSACTION
-    chunks = [frozenset(parts[i:i + per]) for i in range(0, len(parts), per)]
+    parts = [_part(p, "articles") for p in files]
+    if is_lake(conn) or parts_per_transaction:
+        per = len(parts) if is_lake(conn) else parts_per_transaction or 1
+        chunks = [frozenset(parts[i:i + per]) for i in range(0, len(parts), per)]
+    else:
+        chunks = _chunks_of_articles(conn, files, parts)
     counts: LoadCounts | None = None
     for n, chunk in enumerate(chunks, 1):
         label = f"load {batch.name}" + (f" ({n}/{len(chunks)})" if len(chunks) > 1 else "")
@@ -107,6 +112,27 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Path,
                                                     last=n == len(chunks)))
     assert counts is not None  # there was at least one chunk
     return counts
+
+
+def _chunks_of_articles(conn: duckdb.DuckDBPyConnection, files: list[Path],
+                        parts: list[str]) -> list[frozenset[str]]:
+    """Consecutive parts of about ARTICLES_PER_TRANSACTION articles (their Parquet footers
+    give the counts), whatever size the parts were staged in."""
+    listing = ", ".join(f"'{_sql_path(p)}'" for p in files)
+    rows = dict(conn.execute(
+        f"SELECT file_name, num_rows FROM parquet_file_metadata([{listing}])").fetchall())
+    chunks: list[frozenset[str]] = []
+    chunk: list[str] = []
+    held = 0
+    for path, part in zip(files, parts, strict=True):
+        count = rows.get(str(path), 0)
+        if chunk and held + count > ARTICLES_PER_TRANSACTION:
+            chunks.append(frozenset(chunk))
+            chunk, held = [], 0
+        chunk.append(part)
+        held += count
+    chunks.append(frozenset(chunk))
+    return chunks
 
 
 def _load(conn: duckdb.DuckDBPyConnection, batch: Path, parts: frozenset[str],
