@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import partial
@@ -316,14 +317,23 @@ async def run_pipeline(config: Config, shard: ShardSpec | None = None) -> RunSum
     archive = WarcArchive(archive_dir(data_dir), run_id, config.fetch.user_agent)
     fetch_log = StagedFetchLog(staging, archive)
 
+    warm_up: Callable[[], None] | None = None  # the runner's start, once it exists
+
     def on_fetch(result: FetchResult) -> None:
         fetch_log.record(result)
         if result.kind == "page":
             progress.advance("fetch")
+        elif warm_up is not None and result.kind in ("feed", "sitemap") and (
+                result.status == 200):
+            # New pages are likely: the workers warm up (≈ 3 CPU-s each) while discovery
+            # reads the rest, on cores it leaves idle, not at the first page fetched. A
+            # rerun's unchanged feeds answer 304 and start none.
+            warm_up()
 
     settings = config.extract
     try:
         with batch_runner(settings, staging) as runner:
+            warm_up = runner.start
             stream = BatchStream(runner, settings.batch_size, settings.max_pending or None)
             try:
                 async with Fetcher(config.fetch, on_result=on_fetch, keep_log=False,
