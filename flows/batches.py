@@ -82,8 +82,11 @@ class BatchRunner(Protocol):
 
     async def run(self, pages: list[Page], number: int) -> BatchOutcome: ...
 
-    async def finish(self) -> BatchOutcome | None:
-        """Stage what is still held, once every batch has run (None: nothing was held)."""
+    def draining(self) -> None:
+        """Every batch has been started: hold what is left for :meth:`finish`."""
+
+    async def finish(self) -> list[BatchOutcome | PartFailed]:
+        """Stage what is still held, once every batch has run: each part's outcome."""
 
 
 @task(task_run_name="extract-batch-{number}", cache_policy=NO_CACHE)
@@ -105,6 +108,7 @@ class PoolBatches:
         self.part_size = part_size
         self._held: dict[int, list[dict[str, Any]]] = {}  # batch number -> its records
         self._held_pages = 0
+        self._draining = False
 
     def start(self) -> None:
         # The workers warm up (≈ 3 CPU-s each) while the first batch is being fetched.
@@ -120,16 +124,23 @@ class PoolBatches:
 
     @property
     def full(self) -> bool:
-        return self._held_pages >= self.part_size
+        return not self._draining and self._held_pages >= self.part_size
+
+    def draining(self) -> None:
+        # The last batches' records are staged by finish, split between the workers: a
+        # last part of part_size pages would keep one core busy and the other idle.
+        self._draining = True
 
     async def stage_held(self) -> tuple[int, tuple[int, ...]]:
         """Stage every held record as one part: (articles, the batches staged)."""
-        numbers = tuple(sorted(self._held))
+        self._held_pages = 0
+        return await self._stage(tuple(sorted(self._held)))
+
+    async def _stage(self, numbers: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
         if not numbers:
             return 0, ()
         # Taken before the await: batches ending meanwhile start the next part.
         records = [r for n in numbers for r in self._held.pop(n)]
-        self._held_pages = 0
         try:
             articles = await self.pool.call(stage_part, records, self.staging.run_id,
                                             self.staging.directory,
@@ -138,9 +149,22 @@ class PoolBatches:
             raise PartFailed(numbers, exc) from exc
         return articles, numbers
 
-    async def finish(self) -> BatchOutcome | None:
-        articles, staged = await self.stage_held()
-        return BatchOutcome(0, 0, articles, staged=staged) if staged else None
+    async def finish(self) -> list[BatchOutcome | PartFailed]:
+        # Nothing else is left to do: the held batches go as one part per worker, at once.
+        numbers = sorted(self._held)
+        groups = [tuple(numbers[i::self.workers]) for i in range(min(self.workers, len(numbers)))]
+        self._held_pages = 0
+        results = await asyncio.gather(*(self._stage(g) for g in groups),
+                                       return_exceptions=True)
+        out: list[BatchOutcome | PartFailed] = []
+        for result in results:
+            if isinstance(result, PartFailed):
+                out.append(result)
+            elif isinstance(result, BaseException):
+                raise result
+            else:
+                out.append(BatchOutcome(0, 0, result[0], staged=result[1]))
+        return out
 
 
 @task(task_run_name="extract-batch-{number}", cache_policy=NO_CACHE)
@@ -175,8 +199,11 @@ class ClusterBatches:
                                 self.staging.part_suffix(number))
         return BatchOutcome(number, len(pages), tables["articles"].height, failures, (number,))
 
-    async def finish(self) -> BatchOutcome | None:
-        return None  # every batch staged its own part
+    def draining(self) -> None:
+        pass  # every batch stages its own part
+
+    async def finish(self) -> list[BatchOutcome | PartFailed]:
+        return []
 
 
 @contextlib.contextmanager
@@ -315,16 +342,16 @@ class BatchStream:
         if self._collector is not None:
             await self._queue.put(None)
             await self._collector
+        self.runner.draining()
         while self._running:
             await asyncio.gather(*list(self._running))
-        try:
-            outcome = await self.runner.finish()
-        except PartFailed as exc:
-            self._fail_held(exc)
-        else:
-            if outcome is not None:
+        for outcome in await self.runner.finish():
+            if isinstance(outcome, PartFailed):
+                self._fail_held(outcome)
+            else:
                 self._finished_articles += outcome.articles
-                self._held.clear()
+                for number in outcome.staged:
+                    self._held.pop(number, None)
 
     async def cancel(self) -> None:
         """Abandon the batches in flight (the run is failing or interrupted)."""

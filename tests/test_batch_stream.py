@@ -129,13 +129,14 @@ async def staged_in_parts(data_dir: Path, pages: int, part_size: int, broken: bo
 
 def test_batches_are_staged_together_in_parts_of_part_size(
         prefect_harness: None, tmp_path: Path) -> None:
-    """Three batches of two per part; the last part (two pages) is staged at close."""
-    stream, results, directory = asyncio.run(staged_in_parts(tmp_path, 14, 6, False))
+    """Three batches of two per part; the two batches held at close are staged as one part
+    per worker."""
+    stream, results, directory = asyncio.run(staged_in_parts(tmp_path, 16, 6, False))
     parts = sorted(directory.glob("articles.part-*.parquet"))
-    assert [pl.read_parquet(p).height for p in parts] == [6, 6, 2]
+    assert sorted(pl.read_parquet(p).height for p in parts) == [2, 2, 6, 6]
     urls = {u for p in parts for u in pl.read_parquet(p)["url"]}
     assert urls == {r.url for r in results}
-    assert stream.articles == 14 and stream.errors == []
+    assert stream.articles == 16 and stream.errors == []
     assert {r.outcome for r in results} == {"ok"}
 
 
