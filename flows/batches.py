@@ -68,7 +68,7 @@ def batch_tables(records: list[dict[str, Any]], run_id: str) -> dict[str, pl.Dat
 
 def stage_part(records: list[dict[str, Any]], run_id: str, directory: Path,
                suffix: str) -> int:
-    """In a pool worker: build a batch's tables and write them as one part; their articles."""
+    """In a pool worker: build the tables of a part's records and write them; its articles."""
     tables = batch_tables(records, run_id)
     write_tables(directory, tables, suffix)
     return tables["articles"].height
@@ -78,7 +78,8 @@ class BatchRunner(Protocol):
     workers: int
 
     def start(self) -> None:
-        """Get ready for the first batch (called at the run's first fetched page)."""
+        """Get ready for the first batch (called once new pages are likely: at the first
+        feed or sitemap that answers 200, or the first page fetched)."""
 
     async def run(self, pages: list[Page], number: int) -> BatchOutcome: ...
 
@@ -91,7 +92,8 @@ class BatchRunner(Protocol):
 
 @task(task_run_name="extract-batch-{number}", cache_policy=NO_CACHE)
 async def extract_batch(runner: PoolBatches, pages: list[Page], number: int) -> BatchOutcome:
-    """Extract one batch of pages in the pool and stage it as a part of the run's batch."""
+    """Extract one batch of pages in the pool; once ``part_size`` pages' records are held,
+    stage them (this batch's and the held ones') as a part of the run's batch."""
     results = await runner.pool.extract(pages)
     records = [r for r in results if not isinstance(r, PageFailure)]
     failures = [r for r in results if isinstance(r, PageFailure)]
