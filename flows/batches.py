@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import contextvars
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -242,8 +242,11 @@ class BatchStream:
     """
 
     def __init__(self, runner: BatchRunner, batch_size: int = 200,
-                 max_pending: int | None = None) -> None:
+                 max_pending: int | None = None,
+                 on_failed: Callable[[FetchResult], None] | None = None) -> None:
         self.runner, self.batch_size = runner, batch_size
+        # Told of each fetched page that could not be extracted (the fetch log amends it).
+        self._on_failed = on_failed
         # Batches run in the context the stream was made in (the flow's), not in that of the
         # harvest task whose page filled them: their tasks are the flow's children, and a
         # cluster is not sent the harvest's parameters (an open fetcher) with each batch.
@@ -324,12 +327,13 @@ class BatchStream:
         release_free_heap()
         return outcome
 
-    @staticmethod
-    def _mark_failed(results: list[FetchResult], failures: list[PageFailure]) -> None:
+    def _mark_failed(self, results: list[FetchResult], failures: list[PageFailure]) -> None:
         failed = {f.url: f.reason for f in failures}
         for result in results:
             if result.url in failed:  # the fetch went well; the page could not be extracted
                 result.outcome, result.reason = "extract_failed", failed[result.url]
+                if self._on_failed is not None:
+                    self._on_failed(result)
 
     def _fail_held(self, exc: PartFailed) -> None:
         reason = f"batch failed: staging its part: {exc}"[:300]

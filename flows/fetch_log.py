@@ -5,7 +5,9 @@ page fetches, their rows and the WARC captures recorded meanwhile are written to
 staged batch as ``fetches.part-NNNNN.parquet`` and ``captures.part-NNNNN.parquet`` (the
 loader reads whole tables and parts alike). Feeds, sitemaps and robots.txt stay in memory
 to the end: they are few, and harvesting may still turn a feed's ``ok`` into
-``invalid_document`` after it has been logged.
+``invalid_document`` after it has been logged. A page whose extraction fails after its row
+was logged is amended (:meth:`StagedFetchLog.amend`): in memory if its row is still there,
+else by rewriting its part at the end (failures are rare; a part is 5,000 rows).
 """
 
 from __future__ import annotations
@@ -44,42 +46,81 @@ class StagedFetchLog:
         self._fetches = 0  # numbers the rows: fetch ids follow the order fetches ended
         self._parts = 0
         self._page_rows: list[dict[str, Any]] = []
+        self._unwritten: dict[int, dict[str, Any]] = {}  # fetch number -> its row in _page_rows
+        self._written: list[tuple[int, str]] = []  # (last fetch number, suffix) of each part
+        self._late: dict[int, tuple[str, str]] = {}  # amendments of rows already written
         self._documents: list[tuple[int, FetchResult]] = []
 
     def record(self, result: FetchResult) -> None:
         number = self._fetches
         self._fetches += 1
+        result.fetch_number = number
         self.outcomes[result.outcome] += 1
         if result.kind != "page":
             self._documents.append((number, result))
             return
-        self._page_rows.append(self._row(number, result))
+        row = self._row(number, result)
+        self._page_rows.append(row)
+        self._unwritten[number] = row
         if len(self._page_rows) >= self.rows_per_part:
             self._write_part()
+
+    def amend(self, result: FetchResult) -> None:
+        """A logged page's outcome changed (its extraction failed): its row says so too."""
+        row = self._unwritten.get(result.fetch_number)
+        old = row["outcome"] if row is not None else self._late.get(
+            result.fetch_number, ("ok", ""))[0]
+        self.outcomes[old] -= 1
+        self.outcomes[result.outcome] += 1
+        if row is not None:
+            row["outcome"], row["reason"] = result.outcome, result.reason
+        elif 0 <= result.fetch_number < self._fetches:
+            self._late[result.fetch_number] = (result.outcome, result.reason)
 
     def finish(self) -> dict[str, pl.DataFrame]:
         """The rows not yet staged, as whole tables for the batch's last write.
 
-        Call once fetching has ended and the archive is closed.
+        Call once fetching and extraction have ended and the archive is closed.
         """
+        self._amend_written_parts()
         rows = self._page_rows + [self._row(n, r) for n, r in self._documents]
-        self._page_rows, self._documents = [], []
+        self._page_rows, self._documents, self._unwritten = [], [], {}
         return {"fetches": pl.DataFrame(rows, schema=FETCH_SCHEMA),
                 "captures": self._captures()}
 
     def _write_part(self) -> None:
         self._parts += 1
+        suffix = self.staging.part_suffix(self._parts)
         tables = {"fetches": pl.DataFrame(self._page_rows, schema=FETCH_SCHEMA),
                   "captures": self._captures()}
-        self._page_rows = []
-        write_tables(self.staging.directory, tables, self.staging.part_suffix(self._parts))
+        self._written.append((self._fetches - 1, suffix))
+        self._page_rows, self._unwritten = [], {}
+        write_tables(self.staging.directory, tables, suffix)
+
+    def _amend_written_parts(self) -> None:
+        """Rewrite the staged parts holding rows amended after they were written."""
+        by_part: dict[str, list[tuple[int, str, str]]] = {}
+        for number, (outcome, reason) in sorted(self._late.items()):
+            suffix = next(s for last, s in self._written if number <= last)
+            by_part.setdefault(suffix, []).append((number, outcome, reason))
+        for suffix, amended in by_part.items():
+            path = self.staging.directory / f"fetches{suffix}.parquet"
+            changes = pl.DataFrame(
+                {"fetch_id": [self._fetch_id(n) for n, _, _ in amended],
+                 "outcome": [o for _, o, _ in amended], "reason": [r for _, _, r in amended]})
+            fetches = pl.read_parquet(path).update(changes, on="fetch_id")
+            write_tables(self.staging.directory, {"fetches": fetches}, suffix)
+        self._late = {}
 
     def _captures(self) -> pl.DataFrame:
         return pl.DataFrame([c.row() for c in self.archive.take_captures()],
                             schema=CAPTURE_SCHEMA)
 
+    def _fetch_id(self, number: int) -> str:
+        return f"{self.staging.run_id}:{number:06d}"
+
     def _row(self, number: int, r: FetchResult) -> dict[str, Any]:
-        return {"fetch_id": f"{self.staging.run_id}:{number:06d}",
+        return {"fetch_id": self._fetch_id(number),
                 "run_id": self.staging.run_id, "source": r.source, "kind": r.kind,
                 "url": r.url, "final_url": r.final_url, "status": r.status,
                 "outcome": r.outcome, "reason": r.reason, "bytes": r.bytes,

@@ -334,7 +334,8 @@ async def run_pipeline(config: Config, shard: ShardSpec | None = None) -> RunSum
     try:
         with batch_runner(settings, staging) as runner:
             warm_up = runner.start
-            stream = BatchStream(runner, settings.batch_size, settings.max_pending or None)
+            stream = BatchStream(runner, settings.batch_size, settings.max_pending or None,
+                                 on_failed=fetch_log.amend)
             try:
                 async with Fetcher(config.fetch, on_result=on_fetch, keep_log=False,
                                    http_cache=state.http_cache, archive=archive) as fetcher:

@@ -86,6 +86,7 @@ class FetchResult:
     headers: list[tuple[str, str]] = field(default_factory=list)  # of the final response
     reason_phrase: str = ""
     body_released: bool = False  # handed on and dropped, so a long run's log stays small
+    fetch_number: int = -1  # its row in the run's fetch log (flows/fetch_log.py), once logged
 
     @property
     def ok(self) -> bool:

@@ -106,17 +106,17 @@ def test_hosts_behind_a_slow_pool_take_turns_and_the_stream_stays_bounded(
 
 @flow
 async def staged_in_parts(data_dir: Path, pages: int, part_size: int, broken: bool
-                          ) -> tuple[BatchStream, list[FetchResult], Path]:
+                          ) -> tuple[BatchStream, list[FetchResult], Path, list[FetchResult]]:
     """Stream ``pages`` pages in batches of two, staged ``part_size`` pages at a time; with
     ``broken``, the staging directory is a file, so every part fails to be written."""
     staging = RunStaging(data_dir, "20260101T000000Z-000002")
     if broken:
         staging.directory = data_dir / "not-a-directory"
         staging.directory.write_text("")
-    results = []
+    results, failed = [], []
     with ExtractionPool(workers=2, page_timeout_s=60) as pool:
         stream = BatchStream(PoolBatches(pool, staging, part_size), batch_size=2,
-                             max_pending=2)
+                             max_pending=2, on_failed=failed.append)
         for n in range(pages):
             url = f"http://127.0.0.1:9/news/{n}"
             body = html_page(f"Moscow and Beijing sign accord {n}", "Text of the accord. " * 50)
@@ -124,27 +124,28 @@ async def staged_in_parts(data_dir: Path, pages: int, part_size: int, broken: bo
                                        content_type="text/html", body=body))
             await stream.put(Candidate(url, "wire"), results[-1])
         await stream.close()
-    return stream, results, staging.directory
+    return stream, results, staging.directory, failed
 
 
 def test_batches_are_staged_together_in_parts_of_part_size(
         prefect_harness: None, tmp_path: Path) -> None:
     """Three batches of two per part; the two batches held at close are staged as one part
     per worker."""
-    stream, results, directory = asyncio.run(staged_in_parts(tmp_path, 16, 6, False))
+    stream, results, directory, failed = asyncio.run(staged_in_parts(tmp_path, 16, 6, False))
     parts = sorted(directory.glob("articles.part-*.parquet"))
     assert sorted(pl.read_parquet(p).height for p in parts) == [2, 2, 6, 6]
     urls = {u for p in parts for u in pl.read_parquet(p)["url"]}
     assert urls == {r.url for r in results}
     assert stream.articles == 16 and stream.errors == []
-    assert {r.outcome for r in results} == {"ok"}
+    assert {r.outcome for r in results} == {"ok"} and failed == []
 
 
 def test_a_part_that_cannot_be_staged_fails_every_batch_it_held(
         prefect_harness: None, tmp_path: Path) -> None:
     """Batches held for a part are failed with it, also the ones whose tasks had ended."""
-    stream, results, _ = asyncio.run(staged_in_parts(tmp_path, 10, 6, True))
+    stream, results, _, failed = asyncio.run(staged_in_parts(tmp_path, 10, 6, True))
     assert stream.articles == 0
     assert {r.outcome for r in results} == {"extract_failed"}
+    assert sorted(r.url for r in failed) == sorted(r.url for r in results)  # the log is told
     assert all("staging" in r.reason or "batch failed" in r.reason for r in results)
     assert sorted(int(e.split(":")[0].split()[1]) for e in stream.errors) == [1, 2, 3, 4, 5]
