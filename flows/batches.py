@@ -1,16 +1,17 @@
 """Pages in, staged parts out: extraction batches that run while fetching goes on.
 
-Fetched pages gather into batches; each full batch becomes an ``extract-batch-N`` Prefect
-task, run by one of two runners chosen in ``[extract] runner``:
+Fetched pages gather into batches, run by one of two runners chosen in ``[extract] runner``:
 
 - ``local`` (default): the pages are extracted in this machine's process pool, one time
   limit per page (flows/pool.py); their records are held until ``part_size`` pages' worth
-  have come, and then a worker normalises, annotates and writes them as one part (a call
-  costs ≈ 0.2 CPU-s whatever its size: polars recompiles the date rules' 150 regexes,
-  more than its cache of 32 holds, and builds the gazetteer's automaton, docs/throughput.md);
-- ``dask``: the task is submitted through Prefect's ``DaskTaskRunner`` to a Dask cluster (an
-  existing one at ``dask_address``, or a temporary local one); it returns the batch's tables
-  as polars frames (Arrow underneath), which this process writes as the part.
+  have come, and then a ``stage-part-N`` Prefect task has a worker normalise, annotate and
+  write them as one part (a call costs ≈ 0.2 CPU-s whatever its size: polars recompiles
+  the date rules' 150 regexes, more than its cache of 32 holds, and builds the gazetteer's
+  automaton; a Prefect task run ≈ 0.1 CPU-s; docs/throughput.md);
+- ``dask``: each batch is an ``extract-batch-N`` task submitted through Prefect's
+  ``DaskTaskRunner`` to a Dask cluster (an existing one at ``dask_address``, or a temporary
+  local one); it returns the batch's tables as polars frames (Arrow underneath), which this
+  process writes as the part.
 
 At most ``max_pending`` batches are in flight: when the runner falls behind, ``put`` waits,
 which pauses the fetchers (ingest/harvest.py), so memory stays bounded however large the run.
@@ -90,16 +91,14 @@ class BatchRunner(Protocol):
         """Stage what is still held, once every batch has run: each part's outcome."""
 
 
-@task(task_run_name="extract-batch-{number}", cache_policy=NO_CACHE)
-async def extract_batch(runner: PoolBatches, pages: list[Page], number: int) -> BatchOutcome:
-    """Extract one batch of pages in the pool; once ``part_size`` pages' records are held,
-    stage them (this batch's and the held ones') as a part of the run's batch."""
-    results = await runner.pool.extract(pages)
-    records = [r for r in results if not isinstance(r, PageFailure)]
-    failures = [r for r in results if isinstance(r, PageFailure)]
-    runner.hold(number, len(pages), records)
-    articles, staged = await runner.stage_held() if runner.full else (0, ())
-    return BatchOutcome(number, len(pages), articles, failures, staged)
+@task(task_run_name="stage-part-{part}", cache_policy=NO_CACHE)
+async def stage_records(runner: PoolBatches, records: list[dict[str, Any]], first: int,
+                        part: int) -> int:
+    """In a pool worker: normalise, annotate and stage extracted batches' records as one
+    part of the run's batch; its articles."""
+    staging = runner.staging
+    return await runner.pool.call(stage_part, records, staging.run_id, staging.directory,
+                                  staging.part_suffix(first))
 
 
 class PoolBatches:
@@ -111,14 +110,23 @@ class PoolBatches:
         self._held: dict[int, list[dict[str, Any]]] = {}  # batch number -> its records
         self._held_pages = 0
         self._draining = False
+        self._parts = 0
 
     def start(self) -> None:
         # The workers warm up (≈ 3 CPU-s each) while the first batch is being fetched.
         self.pool.start()
 
     async def run(self, pages: list[Page], number: int) -> BatchOutcome:
-        # quote: Prefect would otherwise walk every page's fields looking for futures.
-        return await extract_batch(self, quote(pages), number)  # type: ignore[arg-type]
+        """Extract one batch in the pool; once ``part_size`` pages' records are held, stage
+        them (this batch's and the held ones') as a part."""
+        # Not a Prefect task of its own: a task run costs ≈ 0.1 CPU-s (client and server),
+        # as much as extracting ten pages; the part's staging is one.
+        results = await self.pool.extract(pages)
+        records = [r for r in results if not isinstance(r, PageFailure)]
+        failures = [r for r in results if isinstance(r, PageFailure)]
+        self.hold(number, len(pages), records)
+        articles, staged = await self.stage_held() if self.full else (0, ())
+        return BatchOutcome(number, len(pages), articles, failures, staged)
 
     def hold(self, number: int, pages: int, records: list[dict[str, Any]]) -> None:
         self._held[number] = records
@@ -143,10 +151,11 @@ class PoolBatches:
             return 0, ()
         # Taken before the await: batches ending meanwhile start the next part.
         records = [r for n in numbers for r in self._held.pop(n)]
+        self._parts += 1
         try:
-            articles = await self.pool.call(stage_part, records, self.staging.run_id,
-                                            self.staging.directory,
-                                            self.staging.part_suffix(numbers[0]))
+            # quote: Prefect would otherwise walk every record looking for futures.
+            articles = await stage_records(self, quote(records), numbers[0],  # type: ignore[arg-type]
+                                           self._parts)
         except Exception as exc:
             raise PartFailed(numbers, exc) from exc
         return articles, numbers

@@ -77,7 +77,7 @@ class ExtractSettings:
     """The extraction stage (docs/throughput.md)."""
 
     workers: int = 0  # extraction processes; 0 = one per core
-    batch_size: int = 200  # pages per extract-batch task
+    batch_size: int = 200  # pages per extraction batch (the pool's unit of work)
     # Pages whose articles are annotated and staged together, in whole batches (a call has
     # a fixed cost of ≈ 0.2 CPU-s, docs/throughput.md); at most batch_size: one per batch.
     part_size: int = 1000

@@ -188,7 +188,7 @@ def test_a_triggered_run_completes_with_task_runs_and_artifacts(
         flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[first]))))
     names = {t.name for t in tasks}
     assert {"harvest-meridian-post", "harvest-baikal-vestnik", "harvest-orient-observer",
-            "harvest-kabar-nusantara", "extract-batch-1"} <= names
+            "harvest-kabar-nusantara", "stage-part-1"} <= names
     assert any(n.startswith("load-") for n in names)
 
     artifacts = _client_call(api, lambda c: c.read_artifacts(
