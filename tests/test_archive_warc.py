@@ -41,10 +41,14 @@ def test_responses_and_requests_are_archived_one_gzip_member_each(tmp_path: Path
         b"\x1f\x8b"
     assert gzip.decompress(raw[first.offset:first.offset + first.length]).startswith(b"WARC/1.1")
     with open(archive.path, "rb") as fh:
-        types = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"))
-                 for r in ArchiveIterator(fh)]
-    assert types == [("response", "http://a.test/1?final"), ("request", "http://a.test/1?final"),
-                     ("response", "http://a.test/2?final"), ("request", "http://a.test/2?final")]
+        # check_digests: reading each record to its end checks its block and payload digests.
+        types = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"),
+                  r.content_stream().read() is not None)
+                 for r in ArchiveIterator(fh, check_digests="raise")]
+    assert types == [("response", "http://a.test/1?final", True),
+                     ("request", "http://a.test/1?final", True),
+                     ("response", "http://a.test/2?final", True),
+                     ("request", "http://a.test/2?final", True)]
     assert read_payload(tmp_path, first.warc_file, first.offset) == "Привет <b>мир</b>".encode()
     assert first.digest and first.digest.startswith("sha1:")
     assert (first.url, first.status, first.fetched_at, first.run_id, first.kind) == \
