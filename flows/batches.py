@@ -124,29 +124,21 @@ class PoolBatches:
         results = await self.pool.extract(pages)
         records = [r for r in results if not isinstance(r, PageFailure)]
         failures = [r for r in results if isinstance(r, PageFailure)]
-        self.hold(number, len(pages), records)
-        articles, staged = await self.stage_held() if self.full else (0, ())
-        return BatchOutcome(number, len(pages), articles, failures, staged)
-
-    def hold(self, number: int, pages: int, records: list[dict[str, Any]]) -> None:
         self._held[number] = records
-        self._held_pages += pages
-
-    @property
-    def full(self) -> bool:
-        return not self._draining and self._held_pages >= self.part_size
+        self._held_pages += len(pages)
+        articles, staged = 0, ()
+        if not self._draining and self._held_pages >= self.part_size:
+            self._held_pages = 0
+            articles, staged = await self._stage(tuple(sorted(self._held)))
+        return BatchOutcome(number, len(pages), articles, failures, staged)
 
     def draining(self) -> None:
         # The last batches' records are staged by finish, split between the workers: a
         # last part of part_size pages would keep one core busy and the other idle.
         self._draining = True
 
-    async def stage_held(self) -> tuple[int, tuple[int, ...]]:
-        """Stage every held record as one part: (articles, the batches staged)."""
-        self._held_pages = 0
-        return await self._stage(tuple(sorted(self._held)))
-
     async def _stage(self, numbers: tuple[int, ...]) -> tuple[int, tuple[int, ...]]:
+        """Stage the held records of these batches as one part: (articles, the batches)."""
         if not numbers:
             return 0, ()
         # Taken before the await: batches ending meanwhile start the next part.

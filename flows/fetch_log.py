@@ -67,15 +67,17 @@ class StagedFetchLog:
 
     def amend(self, result: FetchResult) -> None:
         """A logged page's outcome changed (its extraction failed): its row says so too."""
+        if result.fetch_number < 0:
+            return  # never logged: no row to amend, nothing counted
         row = self._unwritten.get(result.fetch_number)
-        old = row["outcome"] if row is not None else self._late.get(
-            result.fetch_number, ("ok", ""))[0]
-        self.outcomes[old] -= 1
-        self.outcomes[result.outcome] += 1
         if row is not None:
+            self.outcomes[row["outcome"]] -= 1
             row["outcome"], row["reason"] = result.outcome, result.reason
-        elif 0 <= result.fetch_number < self._fetches:
+        else:  # in a staged part, rewritten at the end; only pages fetched ok get here
+            old, _ = self._late.get(result.fetch_number, ("ok", ""))
+            self.outcomes[old] -= 1
             self._late[result.fetch_number] = (result.outcome, result.reason)
+        self.outcomes[result.outcome] += 1
 
     def finish(self) -> dict[str, pl.DataFrame]:
         """The rows not yet staged, as whole tables for the batch's last write.

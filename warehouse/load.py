@@ -100,8 +100,8 @@ def load_batch(conn: duckdb.DuckDBPyConnection, batch: Path,
     if not files:
         raise ValueError(f"staged batch {batch} has no articles table")
     parts = [_part(p, "articles") for p in files]
-    if is_lake(conn) or parts_per_transaction:
-        per = len(parts) if is_lake(conn) else parts_per_transaction or 1
+    per = len(parts) if is_lake(conn) else parts_per_transaction
+    if per:
         chunks = [frozenset(parts[i:i + per]) for i in range(0, len(parts), per)]
     else:
         chunks = _chunks_of_articles(conn, files, parts)
