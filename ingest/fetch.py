@@ -27,9 +27,10 @@ import httpx
 from ingest.archive import WarcArchive
 from ingest.conditional import CONDITIONAL_KINDS, CacheEntry, body_sha1, conditional_headers
 from ingest.config import FetchSettings
-from ingest.netguard import BlockedAddressError, GuardedTransport
+from ingest.netguard import BlockedAddressError
 from ingest.politeness import HostState, HostUnavailable, Politeness
 from ingest.robots import RobotsCache
+from ingest.transport import AiohttpTransport
 
 MAX_REDIRECTS = 5
 MAX_CONTENT_CODINGS = 2  # "gzip" or "gzip, gzip"; each layer is bounded separately
@@ -193,7 +194,7 @@ class Fetcher:
                  archive: WarcArchive | None = None, keep_log: bool = True) -> None:
         self.settings = settings
         self.archive = archive  # every response received goes into this run's WARC file
-        self._transport = transport or GuardedTransport(settings.allowed_networks())
+        self._transport = transport or AiohttpTransport(settings.allowed_networks())
         self._client: httpx.AsyncClient | None = None
         self._on_result = on_result
         self.http_cache: Mapping[str, CacheEntry] = http_cache or {}

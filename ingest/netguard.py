@@ -1,22 +1,19 @@
 """Refusing non-public destinations, checked on the address that is actually connected to.
 
-The check lives in httpcore's network backend, below httpx: every connection, on every
-redirect hop, resolves the host itself and connects only to an address that passed the
-check, so DNS rebinding between "check" and "connect" cannot slip through.
+The check lives in the resolver of the transport below httpx (ingest/transport.py): every
+connection, on every redirect hop, connects only to an address that passed the check, so
+DNS rebinding between "check" and "connect" cannot slip through.
 """
 
 from __future__ import annotations
 
-import asyncio
 import ipaddress
 import socket
 from collections.abc import Iterable
-from typing import Any
 
-import httpcore
-import httpx
-
-from ingest.connections import PoolPerOrigin
+import aiohttp
+import aiohttp.abc
+from aiohttp.abc import ResolveResult
 
 IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -71,64 +68,33 @@ def is_allowed(address: str | IPAddress, allowed: Iterable[IPNetwork] = ()) -> b
     return classify_address(ip) is None
 
 
-class GuardedNetworkBackend(httpcore.AsyncNetworkBackend):
-    """Resolves each host itself and connects only to addresses that pass :func:`is_allowed`."""
+def check_address(host: str, address: IPAddress, allowed: Iterable[IPNetwork] = ()) -> None:
+    """Raise :class:`BlockedAddressError` unless ``address`` (what ``host`` stands for)
+    may be connected to."""
+    if not is_allowed(address, allowed):
+        raise BlockedAddressError(host, str(address), classify_address(address) or "not allowed")
+
+
+class GuardedResolver(aiohttp.abc.AbstractResolver):
+    """aiohttp's resolver that answers only with addresses that pass :func:`is_allowed`.
+
+    aiohttp connects to exactly the addresses a resolver returns, so a name that resolves
+    to a public address at a check and to a private one at the connection (DNS
+    rebinding) cannot slip through: there is one resolution, and it is the checked one.
+    """
 
     def __init__(self, allowed: Iterable[IPNetwork] = ()) -> None:
         self._allowed = tuple(allowed)
-        self._inner = httpcore.AnyIOBackend()
+        self._inner = aiohttp.ThreadedResolver()
 
-    async def connect_tcp(self, host: str, port: int, timeout: float | None = None,
-                          local_address: str | None = None,
-                          socket_options: Iterable[Any] | None = None
-                          ) -> httpcore.AsyncNetworkStream:
-        try:
-            infos = await asyncio.get_running_loop().getaddrinfo(
-                host, port, type=socket.SOCK_STREAM)
-        except socket.gaierror as exc:
-            raise httpcore.ConnectError(f"cannot resolve {host}: {exc}") from exc
-        refused: tuple[str, str] | None = None
-        last_error: Exception | None = None
-        for *_, sockaddr in infos:
-            address = str(sockaddr[0])
-            if not is_allowed(address, self._allowed):
-                refused = refused or (address, classify_address(address) or "not allowed")
-                continue
-            try:
-                return await self._inner.connect_tcp(address, port, timeout=timeout,
-                                                     local_address=local_address,
-                                                     socket_options=socket_options)
-            except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
-                last_error = exc
-        if last_error is not None:
-            raise last_error
-        if refused is not None:
-            raise BlockedAddressError(host, *refused)
-        raise httpcore.ConnectError(f"no address for {host}")
+    async def resolve(self, host: str, port: int = 0,
+                      family: socket.AddressFamily = socket.AF_INET) -> list[ResolveResult]:
+        found = await self._inner.resolve(host, port, family)
+        kept = [info for info in found if is_allowed(info["host"], self._allowed)]
+        if not kept and found:
+            address = found[0]["host"]
+            raise BlockedAddressError(host, address, classify_address(address) or "not allowed")
+        return kept
 
-    async def connect_unix_socket(self, path: str, timeout: float | None = None,
-                                  socket_options: Iterable[Any] | None = None
-                                  ) -> httpcore.AsyncNetworkStream:
-        raise BlockedAddressError(path, path, "unix socket")
-
-    async def sleep(self, seconds: float) -> None:
-        await self._inner.sleep(seconds)
-
-
-class GuardedTransport(httpx.AsyncHTTPTransport):
-    """httpx's transport with the guarded network backend (httpx does not expose that knob),
-    keeping one connection pool per origin (ingest/connections.py)."""
-
-    def __init__(self, allowed: Iterable[IPNetwork] = (), **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        pool: httpcore.AsyncConnectionPool = self._pool  # type: ignore[assignment]
-        backend = GuardedNetworkBackend(allowed)
-        self._pool = PoolPerOrigin(lambda: httpcore.AsyncConnectionPool(  # type: ignore[assignment]
-            ssl_context=pool._ssl_context,
-            max_connections=pool._max_connections,
-            max_keepalive_connections=pool._max_keepalive_connections,
-            keepalive_expiry=pool._keepalive_expiry,
-            http1=pool._http1,
-            http2=pool._http2,
-            network_backend=backend,
-        ))
+    async def close(self) -> None:
+        await self._inner.close()
