@@ -191,8 +191,11 @@ def _load(conn: duckdb.DuckDBPyConnection, batch: Path, parts: frozenset[str],
         CREATE OR REPLACE TEMP TABLE applied_articles AS
         SELECT s.article_id FROM staged_articles s JOIN articles a USING (article_id)
         WHERE s.fetched_at >= a.last_seen_at""")
-    store_signatures(conn, str(staged_sql))
-    update_clusters(conn)
+    if conn.execute("SELECT count(*) FROM staged_articles").fetchone()[0]:
+        # A night with nothing new (a rerun) skips the clustering's queries over the
+        # stored signatures: ≈ 0.5 s of a 5 s rerun at 10,000 articles.
+        store_signatures(conn, str(staged_sql))
+        update_clusters(conn)
     _load_annotations(conn, batch, parts, with_entities=earlier is None)
     for source, values in (earlier.per_source if earlier else {}).items():
         mine = per_source.setdefault(source, [0, 0, 0, 0])
