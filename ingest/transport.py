@@ -112,7 +112,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             response = await self._session.request(
                 request.method, URL(str(request.url), encoded=True),
                 headers=request.headers.multi_items(), data=body or None,
-                allow_redirects=False, compress=None, skip_auto_headers=("User-Agent",),
+                allow_redirects=False, compress=None,
                 timeout=aiohttp.ClientTimeout(total=None, connect=timeout.get("pool"),
                                               sock_connect=timeout.get("connect"),
                                               sock_read=timeout.get("read")))
