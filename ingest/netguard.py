@@ -68,9 +68,10 @@ def is_allowed(address: str | IPAddress, allowed: Iterable[IPNetwork] = ()) -> b
     return classify_address(ip) is None
 
 
-def check_address(host: str, address: IPAddress, allowed: Iterable[IPNetwork] = ()) -> None:
+def check_address(host: str, address: str | IPAddress,
+                  allowed: Iterable[IPNetwork] = ()) -> None:
     """Raise :class:`BlockedAddressError` unless ``address`` (what ``host`` stands for)
-    may be connected to."""
+    may be connected to; ValueError when it is not an IP address."""
     if not is_allowed(address, allowed):
         raise BlockedAddressError(host, str(address), classify_address(address) or "not allowed")
 
@@ -92,8 +93,7 @@ class GuardedResolver(aiohttp.abc.AbstractResolver):
         found = await self._inner.resolve(host, port, family)
         kept = [info for info in found if is_allowed(info["host"], self._allowed)]
         if not kept and found:
-            address = found[0]["host"]
-            raise BlockedAddressError(host, address, classify_address(address) or "not allowed")
+            check_address(host, found[0]["host"], self._allowed)  # refused: raises
         return kept
 
     async def close(self) -> None:

@@ -15,15 +15,13 @@ log's outcomes need them: a timeout is a timeout, a dropped connection is not.
 
 from __future__ import annotations
 
-import ipaddress
 from collections.abc import AsyncIterator, Iterable
-from types import TracebackType
 
 import aiohttp
 import httpx
 from yarl import URL
 
-from ingest.netguard import BlockedAddressError, GuardedResolver, IPNetwork, check_address
+from ingest.netguard import GuardedResolver, IPNetwork, check_address
 
 # Real sites send long Content-Security-Policy and Set-Cookie lines; aiohttp's default of
 # 8,190 bytes would make such a page a connection error. h11's limit on a whole header
@@ -100,10 +98,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         host = request.url.host
         if _looks_like_address(host):
             try:
-                address = ipaddress.ip_address(host)
+                check_address(host, host, self._allowed)
             except ValueError as exc:
                 raise httpx.UnsupportedProtocol(f"{host} is not an IP address") from exc
-            check_address(host, address, self._allowed)
         if self._session is None:
             self._session = self._new_session()
         timeout = request.extensions.get("timeout", {})
@@ -116,8 +113,6 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
                 timeout=aiohttp.ClientTimeout(total=None, connect=timeout.get("pool"),
                                               sock_connect=timeout.get("connect"),
                                               sock_read=timeout.get("read")))
-        except BlockedAddressError:
-            raise
         except (TimeoutError, aiohttp.ClientError) as exc:
             raise _httpx_error(exc) from exc
         extensions: dict[str, object] = {"http_version": b"HTTP/1.1"}
@@ -131,11 +126,3 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         session, self._session = self._session, None
         if session is not None:
             await session.close()
-
-    async def __aenter__(self) -> AiohttpTransport:
-        return self
-
-    async def __aexit__(self, exc_type: type[BaseException] | None = None,
-                        exc_value: BaseException | None = None,
-                        traceback: TracebackType | None = None) -> None:
-        await self.aclose()
